@@ -1,0 +1,1 @@
+//! The book's local playground (work in progress).

@@ -1,0 +1,257 @@
+//! Running a child process within limits: a wall-clock timeout, an output
+//! cap, and a cap on the processes it may create; and killing everything it
+//! started when it is done, however it ends (even when the request that
+//! started it is dropped half-way).
+//!
+//! Every child gets its own process group, and the whole group is killed
+//! when the run ends. When the playground runs as root (as in CI), the
+//! program of a Run additionally runs under a user id of its own, unused by
+//! anything else: then `RLIMIT_NPROC` bounds its processes (root is exempt
+//! from that limit) and `kill(-1)` from that user id kills every process it
+//! left, even one that left the process group with `setsid`.
+
+use std::os::unix::process::CommandExt as _;
+use std::path::Path;
+use std::process::{ExitStatus, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt as _;
+use tokio::process::Command;
+use tokio::time::Instant;
+
+/// Why a run was stopped before it finished by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    TimedOut,
+    OutputLimit,
+}
+
+#[derive(Debug)]
+pub struct Finished {
+    /// `None` when it had to be killed and could not even be reaped.
+    pub status: Option<ExitStatus>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub stopped: Option<Stopped>,
+}
+
+/// A user id for one Run, when we are root.
+#[derive(Debug)]
+pub struct Identity {
+    pub uid: u32,
+    slot: usize,
+}
+
+const SLOTS: usize = 64;
+static SLOTS_IN_USE: Mutex<[bool; SLOTS]> = Mutex::new([false; SLOTS]);
+
+impl Identity {
+    /// A fresh user id for a Run, or `None` when not running as root (then
+    /// the process group and a per-user `RLIMIT_NPROC` have to do).
+    pub fn allocate() -> Option<Identity> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            return None;
+        }
+        let mut slots = SLOTS_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = slots.iter().position(|used| !used)?;
+        slots[slot] = true;
+        // A range no distribution hands out, distinct per server process.
+        let base = 1_500_000_000u32 + (std::process::id() % 1_000_000) * SLOTS as u32;
+        Some(Identity { uid: base + slot as u32, slot })
+    }
+}
+
+impl Drop for Identity {
+    fn drop(&mut self) {
+        kill_user(self.uid);
+        let mut slots = SLOTS_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
+        slots[self.slot] = false;
+    }
+}
+
+/// Kills every process running under `uid`, from a forked child that takes
+/// that uid (a process may signal its own user's processes).
+fn kill_user(uid: u32) {
+    // SAFETY: between fork and _exit the child only makes raw system calls
+    // (setgid, setuid, kill, nanosleep, _exit), which are async-signal-safe.
+    unsafe {
+        let pid = libc::fork();
+        if pid == 0 {
+            if libc::setgid(uid) != 0 || libc::setuid(uid) != 0 {
+                libc::_exit(1);
+            }
+            // kill(-1) skips the caller itself. Repeat: a process that was
+            // forking as the signal went out may leave a child behind.
+            for _ in 0..50 {
+                if libc::kill(-1, libc::SIGKILL) != 0 {
+                    libc::_exit(0);
+                }
+                let pause = libc::timespec { tv_sec: 0, tv_nsec: 2_000_000 };
+                libc::nanosleep(&pause, std::ptr::null_mut());
+            }
+            libc::_exit(0);
+        } else if pid > 0 {
+            let mut status = 0;
+            libc::waitpid(pid, &mut status, 0);
+        }
+    }
+}
+
+fn kill_group(pgid: u32) {
+    // SAFETY: killpg has no memory-safety preconditions.
+    unsafe {
+        libc::killpg(pgid as libc::pid_t, libc::SIGKILL);
+    }
+}
+
+/// Kills the process group when dropped, so that a dropped request cannot
+/// leave a program running.
+struct GroupGuard(Option<u32>);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.0 {
+            kill_group(pgid);
+        }
+    }
+}
+
+/// How a program is confined.
+pub struct Confinement<'a> {
+    pub identity: Option<&'a Identity>,
+    /// The most processes (threads count too) it may have at once.
+    pub max_processes: u64,
+    /// The largest file it may write.
+    pub max_file_size: u64,
+}
+
+/// Counts the tasks (processes and threads) of a real user id, as the
+/// kernel does for `RLIMIT_NPROC`.
+fn tasks_of_user(uid: u32) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
+    let mut total = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else { continue };
+        let mut real_uid = None;
+        let mut threads = 1;
+        for line in status.lines() {
+            if let Some(rest) = line.strip_prefix("Uid:") {
+                real_uid = rest.split_whitespace().next().and_then(|u| u.parse::<u32>().ok());
+            } else if let Some(rest) = line.strip_prefix("Threads:") {
+                threads = rest.trim().parse().unwrap_or(1);
+            }
+        }
+        if real_uid == Some(uid) {
+            total += threads;
+        }
+    }
+    total
+}
+
+/// Applies the confinement to a command that runs a Run's program.
+pub fn confine(command: &mut Command, dir: &Path, confinement: &Confinement<'_>) -> std::io::Result<()> {
+    let nproc = match confinement.identity {
+        Some(identity) => {
+            // The program's folder becomes its own, so it can write files
+            // there as the playground does, and nowhere we own.
+            std::os::unix::fs::chown(dir, Some(identity.uid), Some(identity.uid))?;
+            command.uid(identity.uid).gid(identity.uid);
+            confinement.max_processes
+        }
+        // SAFETY: getuid has no preconditions.
+        None => tasks_of_user(unsafe { libc::getuid() }) + confinement.max_processes,
+    };
+    let fsize = confinement.max_file_size;
+    // SAFETY: the closure runs between fork and exec and only calls
+    // setrlimit, which is async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = |resource, value: u64| {
+                let rlim = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
+                if libc::setrlimit(resource, &rlim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            };
+            limit(libc::RLIMIT_NPROC, nproc)?;
+            limit(libc::RLIMIT_CORE, 0)?;
+            limit(libc::RLIMIT_FSIZE, fsize)?;
+            Ok(())
+        });
+    }
+    Ok(())
+}
+
+/// Runs `command` in a process group of its own, collecting at most
+/// `output_limit` bytes of stdout and stderr together, for at most
+/// `timeout`. Whatever happens, the process group is killed afterwards.
+pub async fn run(mut command: Command, timeout: Duration, output_limit: usize) -> std::io::Result<Finished> {
+    command
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = command.spawn()?;
+    let guard = GroupGuard(child.id());
+    let mut out = child.stdout.take().expect("piped");
+    let mut err = child.stderr.take().expect("piped");
+
+    let deadline = Instant::now() + timeout;
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let mut out_buf = vec![0u8; 16 * 1024];
+    let mut err_buf = vec![0u8; 16 * 1024];
+    let (mut out_open, mut err_open) = (true, true);
+    let mut status = None;
+    let mut stopped = None;
+    // Once the program exits, whatever it left running may still hold its
+    // pipes open: read what is there for a moment, then stop.
+    let mut after_exit: Option<Instant> = None;
+
+    loop {
+        if status.is_some() && !out_open && !err_open {
+            break;
+        }
+        let wake = after_exit.map_or(deadline, |t| t.min(deadline));
+        tokio::select! {
+            read = out.read(&mut out_buf), if out_open => match read {
+                Ok(0) | Err(_) => out_open = false,
+                Ok(n) => stdout.extend_from_slice(&out_buf[..n]),
+            },
+            read = err.read(&mut err_buf), if err_open => match read {
+                Ok(0) | Err(_) => err_open = false,
+                Ok(n) => stderr.extend_from_slice(&err_buf[..n]),
+            },
+            exit = child.wait(), if status.is_none() => {
+                status = Some(exit?);
+                after_exit = Some(Instant::now() + Duration::from_millis(250));
+            },
+            _ = tokio::time::sleep_until(wake) => {
+                if status.is_none() {
+                    stopped = Some(Stopped::TimedOut);
+                }
+                break;
+            }
+        }
+        if stdout.len() + stderr.len() > output_limit {
+            stopped = Some(Stopped::OutputLimit);
+            // Keep the first bytes, as they came, up to the limit.
+            let keep_out = stdout.len().min(output_limit);
+            stdout.truncate(keep_out);
+            stderr.truncate(output_limit - keep_out);
+            break;
+        }
+    }
+    drop(guard); // kills the group: the program and all it started
+    if status.is_none() {
+        status = tokio::time::timeout(Duration::from_secs(5), child.wait()).await.ok().and_then(Result::ok);
+    }
+    Ok(Finished { status, stdout, stderr, stopped })
+}

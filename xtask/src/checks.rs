@@ -1,0 +1,420 @@
+//! Checks of the book's sources and of the rendered HTML.
+//!
+//! Each check returns every problem it finds, located by file and line.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use regex::Regex;
+
+use crate::listings::Listing;
+use crate::preprocess::{self, Include, Scan};
+use crate::problems::{Problems, rel};
+
+/// What the source checks counted, for the summary.
+#[derive(Debug, Default)]
+pub struct SourceReport {
+    pub chapters: usize,
+    pub includes: usize,
+}
+
+/// Every Markdown file under `src/`, sorted.
+fn chapters(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join("src"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Includes resolve, anchors exist and are closed, no inline Rust, every
+/// listing crate shown and every shown listing a crate.
+pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<(SourceReport, Problems)> {
+    let mut problems = Problems::default();
+    let mut report = SourceReport::default();
+    let src_dir = root.join("src");
+    let mut shown: HashSet<String> = HashSet::new();
+
+    for file in chapters(root) {
+        let source = rel(root, &file);
+        let content =
+            fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        let chapter_path = file.strip_prefix(&src_dir).unwrap_or(&file);
+        let Scan { includes, problems: scan_problems, .. } =
+            preprocess::scan_chapter(root, &src_dir, &source, chapter_path, &content);
+        problems.extend(scan_problems);
+        report.chapters += 1;
+        report.includes += includes.len();
+        for include in &includes {
+            check_include(root, &source, include, &mut problems);
+            if let Some(package) = preprocess::package_of(&include.resolved) {
+                shown.insert(package);
+            }
+        }
+        check_inline_rust(&source, &content, &mut problems);
+    }
+
+    let packages: HashSet<&str> = listings.iter().map(|l| l.package.as_str()).collect();
+    for listing in listings {
+        if !shown.contains(&listing.package) {
+            problems.at(
+                format!("{}/Cargo.toml", listing.rel_dir),
+                format!(
+                    "listing `{}` is not shown by any chapter: include one of its files in src/, or remove it",
+                    listing.package
+                ),
+            );
+        }
+    }
+    let mut unknown: Vec<&String> = shown.iter().filter(|p| !packages.contains(p.as_str())).collect();
+    unknown.sort();
+    for package in unknown {
+        // The include check has already named the file and line when the
+        // folder is missing; this catches a folder that is not a crate.
+        problems.at("src/", format!("a chapter shows files of `{package}`, which is not a listing crate of the workspace"));
+    }
+
+    check_anchors_closed(root, &mut problems)?;
+    Ok((report, problems))
+}
+
+fn check_include(root: &Path, source: &str, include: &Include, problems: &mut Problems) {
+    let target = root.join(&include.resolved);
+    let Ok(text) = fs::read_to_string(&target) else {
+        problems.at_line(
+            source,
+            include.line,
+            format!("includes `{}`, but {} does not exist", include.written, include.resolved.display()),
+        );
+        return;
+    };
+    let Some(selector) = &include.selector else { return };
+    let is_range = selector.chars().all(|c| c.is_ascii_digit() || c == ':');
+    if is_range {
+        let lines = text.lines().count();
+        for bound in selector.split(':').filter(|b| !b.is_empty()) {
+            if bound.parse::<usize>().is_ok_and(|n| n > lines) {
+                problems.at_line(
+                    source,
+                    include.line,
+                    format!("includes line {bound} of `{}`, which has {lines} lines", include.written),
+                );
+            }
+        }
+        return;
+    }
+    let has = |marker: &str| {
+        text.lines().any(|line| {
+            line.split_once(marker).is_some_and(|(_, rest)| rest.trim() == selector.as_str())
+        })
+    };
+    if !has("ANCHOR:") {
+        problems.at_line(
+            source,
+            include.line,
+            format!("includes anchor `{selector}` of `{}`, which has no `ANCHOR: {selector}`", include.written),
+        );
+    } else if !has("ANCHOR_END:") {
+        problems.at_line(
+            source,
+            include.line,
+            format!("anchor `{selector}` of `{}` has no `ANCHOR_END: {selector}`", include.written),
+        );
+    }
+}
+
+/// Every `ANCHOR: x` in a listing file has a later `ANCHOR_END: x`.
+fn check_anchors_closed(root: &Path, problems: &mut Problems) -> Result<()> {
+    let start = Regex::new(r"ANCHOR:\s*(\S+)").unwrap();
+    let end = Regex::new(r"ANCHOR_END:\s*(\S+)").unwrap();
+    for entry in walkdir::WalkDir::new(root.join("listings"))
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
+        let Ok(text) = fs::read_to_string(entry.path()) else { continue };
+        let file = rel(root, entry.path());
+        let mut open: HashMap<String, usize> = HashMap::new();
+        for (index, line) in text.lines().enumerate() {
+            if let Some(c) = end.captures(line) {
+                if open.remove(&c[1]).is_none() {
+                    problems.at_line(&file, index + 1, format!("`ANCHOR_END: {}` without an `ANCHOR: {}` before it", &c[1], &c[1]));
+                }
+            } else if let Some(c) = start.captures(line) {
+                open.insert(c[1].to_string(), index + 1);
+            }
+        }
+        let mut unclosed: Vec<_> = open.into_iter().collect();
+        unclosed.sort_by_key(|(_, line)| *line);
+        for (name, line) in unclosed {
+            problems.at_line(&file, line, format!("`ANCHOR: {name}` has no `ANCHOR_END: {name}`"));
+        }
+    }
+    Ok(())
+}
+
+/// A Rust code block whose body is typed into the chapter is compiled by
+/// nothing; it must come from a listing crate instead.
+fn check_inline_rust(source: &str, content: &str, problems: &mut Problems) {
+    let mut fence: Option<(usize, bool, bool)> = None; // (start line, is rust, has include)
+    for (index, line) in content.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            match fence.take() {
+                None => {
+                    let info = trimmed.trim_start_matches('`').trim();
+                    let is_rust = info.split([',', ' ']).next().is_some_and(|lang| lang == "rust");
+                    fence = Some((index + 1, is_rust, false));
+                }
+                Some((start, true, false)) => problems.at_line(
+                    source,
+                    start,
+                    "Rust code written inline in a chapter is compiled by nothing: \
+                     put it in a listing crate and include it with {{#rustdoc_include ...}}",
+                ),
+                Some(_) => {}
+            }
+        } else if let Some((_, _, has_include)) = &mut fence {
+            if trimmed.contains("{{#include") || trimmed.contains("{{#rustdoc_include") || trimmed.contains("{{#playground") {
+                *has_include = true;
+            } else if !trimmed.is_empty() {
+                // Any other text makes the block partly inline.
+                if let Some((start, true, _)) = fence {
+                    problems.at_line(
+                        source,
+                        start,
+                        "Rust code written inline in a chapter is compiled by nothing: \
+                         put it in a listing crate and include it with {{#rustdoc_include ...}}",
+                    );
+                    fence = Some((start, false, true));
+                }
+            }
+        }
+    }
+}
+
+/// No listing talks to a host other than this machine: every URL in a
+/// string literal of a listing's code must point at a loopback address.
+pub fn check_no_internet(root: &Path, listings: &[Listing]) -> Problems {
+    let url = Regex::new(r#""(?:https?|wss?)://([^/"{}\s:]*)"#).unwrap();
+    let mut problems = Problems::default();
+    for listing in listings {
+        for entry in walkdir::WalkDir::new(&listing.dir)
+            .into_iter()
+            .filter_entry(|e| e.file_name() != "target")
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        {
+            let Ok(text) = fs::read_to_string(entry.path()) else { continue };
+            let file = rel(root, entry.path());
+            for (index, line) in text.lines().enumerate() {
+                for c in url.captures_iter(line) {
+                    let host = &c[1];
+                    let loopback = host.is_empty()
+                        || host == "localhost"
+                        || host.starts_with("127.")
+                        || host.starts_with("[::1]");
+                    if !loopback {
+                        problems.at_line(
+                            &file,
+                            index + 1,
+                            format!(
+                                "talks to `{host}`: listings must not need the internet; \
+                                 start a server on 127.0.0.1 in the listing instead"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// What the link check counted.
+#[derive(Debug, Default)]
+pub struct LinkReport {
+    pub pages: usize,
+    pub links: usize,
+}
+
+/// Every internal link and `#fragment` in the rendered HTML resolves.
+pub fn check_links(root: &Path, html_dir: &Path) -> Result<(LinkReport, Problems)> {
+    let mut pages: HashMap<PathBuf, html::Page> = HashMap::new();
+    for entry in walkdir::WalkDir::new(html_dir).into_iter().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "html") {
+            let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            pages.insert(path.to_path_buf(), html::Page::parse(&text));
+        }
+    }
+
+    let mut problems = Problems::default();
+    let mut report = LinkReport { pages: pages.len(), links: 0 };
+    let mut sorted: Vec<&PathBuf> = pages.keys().collect();
+    sorted.sort();
+    for page_path in sorted {
+        let page = &pages[page_path];
+        // mdBook's 404 page is served from any depth, so its links are
+        // written relative to `site-url`, not to the file.
+        if page_path.file_name().is_some_and(|n| n == "404.html") {
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        for link in &page.links {
+            if is_external(link) || !seen.insert(link.clone()) {
+                continue;
+            }
+            report.links += 1;
+            let (file_part, fragment) = match link.split_once('#') {
+                Some((file, fragment)) => (file, Some(fragment)),
+                None => (link.as_str(), None),
+            };
+            let file_part = file_part.split('?').next().unwrap_or("");
+            let target = if file_part.is_empty() {
+                page_path.clone()
+            } else {
+                let joined = preprocess::lexical_relative(
+                    Path::new(""),
+                    &page_path.parent().unwrap_or(html_dir).join(percent_decode(file_part)),
+                );
+                if joined.is_dir() { joined.join("index.html") } else { joined }
+            };
+            let where_ = source_of(root, html_dir, page_path, link);
+            if !target.exists() {
+                problems.at(
+                    where_,
+                    format!("link `{link}` points at {}, which the book does not have", rel(html_dir, &target)),
+                );
+                continue;
+            }
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                let fragment = percent_decode(fragment);
+                let has_id = pages.get(&target).is_some_and(|p| p.ids.contains(&fragment));
+                if target.extension().is_some_and(|x| x == "html") && !has_id {
+                    problems.at(
+                        where_,
+                        format!("link `{link}`: {} has no element with id `{fragment}`", rel(html_dir, &target)),
+                    );
+                }
+            }
+        }
+    }
+    Ok((report, problems))
+}
+
+fn is_external(link: &str) -> bool {
+    link.contains("://")
+        || link.starts_with("//")
+        || link.starts_with("mailto:")
+        || link.starts_with("javascript:")
+        || link.starts_with("data:")
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Names the Markdown source of a rendered page, and the line where the link
+/// is written when it can be found, so the contributor knows where to look.
+fn source_of(root: &Path, html_dir: &Path, page: &Path, link: &str) -> String {
+    let rendered = rel(html_dir, page);
+    if rendered == "print.html" {
+        return format!("{} (the all-in-one print page)", rel(root, page));
+    }
+    let md = root.join("src").join(rendered.trim_end_matches(".html").to_string() + ".md");
+    let md = if md.exists() {
+        md
+    } else {
+        // mdBook renders README.md as index.html.
+        let readme = md.with_file_name("README.md");
+        if readme.exists() { readme } else { return rel(root, page) }
+    };
+    let md_link = link.replace(".html", ".md");
+    if let Ok(text) = fs::read_to_string(&md) {
+        for (index, line) in text.lines().enumerate() {
+            if line.contains(&md_link) || line.contains(link) {
+                return format!("{}:{}", rel(root, &md), index + 1);
+            }
+        }
+    }
+    format!("{} (rendered as {})", rel(root, &md), rel(root, page))
+}
+
+/// Just enough HTML reading for links: ids and hrefs, via html5ever's
+/// tokenizer (the parser mdBook itself uses).
+mod html {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{
+        BufferQueue, StartTag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer,
+    };
+
+    #[derive(Default)]
+    pub struct Page {
+        pub ids: HashSet<String>,
+        pub links: Vec<String>,
+    }
+
+    struct Sink(RefCell<Page>);
+
+    impl TokenSink for Sink {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            if let TagToken(tag) = token {
+                if tag.kind == StartTag {
+                    let mut page = self.0.borrow_mut();
+                    for attr in &tag.attrs {
+                        let name = &*attr.name.local;
+                        let value = attr.value.to_string();
+                        match name {
+                            "id" => {
+                                page.ids.insert(value);
+                            }
+                            "name" if &*tag.name == "a" => {
+                                page.ids.insert(value);
+                            }
+                            "href" if matches!(&*tag.name, "a" | "link" | "area") => page.links.push(value),
+                            "src" if matches!(&*tag.name, "img" | "script") => page.links.push(value),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            TokenSinkResult::Continue
+        }
+    }
+
+    impl Page {
+        pub fn parse(text: &str) -> Page {
+            let input = BufferQueue::default();
+            input.push_back(StrTendril::from_slice(text));
+            let tokenizer = Tokenizer::new(Sink(RefCell::new(Page::default())), Default::default());
+            let _ = tokenizer.feed(&input);
+            tokenizer.end();
+            tokenizer.sink.0.take()
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! `cargo xtask`: the book's chores in one place.
+//!
+//! Read ARCHITECTURE.md at the repository root for a map of this crate.
+
+mod book;
+mod checks;
+mod listings;
+mod preprocess;
+mod problems;
+mod run;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Build, serve, test and bless the Async Rust book")]
+struct Cli {
+    /// The book's root folder (holding book.toml and the listings workspace).
+    /// Defaults to this repository; the xtask's own tests point it at small
+    /// fixture books.
+    #[arg(long, global = true, hide = true)]
+    root: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the book into `book/`.
+    Build,
+    /// Build the book, serve it on 127.0.0.1 and rebuild when a file changes.
+    Serve {
+        /// The port to listen on.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Run every check: listings compiled, run and compared; book checks.
+    Test,
+    /// Regenerate the expected output and error files of listings.
+    Bless {
+        /// Only these packages (all listings when none are given).
+        packages: Vec<String>,
+    },
+    /// The mdBook preprocessor protocol, for a plain `mdbook build`
+    /// (book.toml names this command).
+    #[command(hide = true)]
+    Preprocess {
+        #[command(subcommand)]
+        supports: Option<Supports>,
+    },
+}
+
+#[derive(Subcommand)]
+enum Supports {
+    Supports { renderer: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.unwrap_or_else(default_root);
+    let result = match cli.command {
+        Command::Build => book::build_logged(&root).map(|_| ()),
+        Command::Serve { port } => serve::serve(&root, port),
+        Command::Test => run::test(&root),
+        Command::Bless { packages } => run::bless(&root, &packages),
+        Command::Preprocess { supports: Some(Supports::Supports { renderer }) } => {
+            // Our preprocessor only adds HTML around listings, which any
+            // renderer that understands Markdown with inline HTML accepts.
+            let _ = renderer;
+            Ok(())
+        }
+        Command::Preprocess { supports: None } => preprocess::run_as_mdbook_command(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root: xtask lives in `<root>/xtask`.
+fn default_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().expect("xtask is inside the repository").to_path_buf()
+}

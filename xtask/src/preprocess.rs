@@ -1,0 +1,413 @@
+//! The `listings` mdBook preprocessor: numbers, captions and run commands.
+//!
+//! A chapter wraps each listing in a `<Listing>` block:
+//!
+//! ````markdown
+//! <Listing caption="Counting with an `async fn`">
+//!
+//! ```rust
+//! {{#rustdoc_include ../listings/ch02/count-to/src/main.rs:main}}
+//! ```
+//!
+//! </Listing>
+//! ````
+//!
+//! and refers to a listing by its package name: `{{listing ch02-count-to}}`.
+//! The preprocessor numbers listings per chapter (`Listing 2-1`), gives each
+//! an id to link to (`#listing-2-1`), shows the file it comes from and the
+//! command that runs it, and turns every reference into a link. Which crate a
+//! block shows is read from its first include, so nothing is written twice.
+//!
+//! It runs before mdBook's `links` preprocessor, while the include paths are
+//! still visible. `cargo xtask build` runs it in-process; a plain `mdbook
+//! build` runs it as a command (see book.toml).
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Result, bail};
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+use regex::Regex;
+
+use crate::listings::{self, Listing};
+use crate::problems::Problems;
+
+pub const NAME: &str = "listings";
+
+pub struct ListingsPreprocessor;
+
+impl Preprocessor for ListingsPreprocessor {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let src_dir = ctx.root.join(&ctx.config.book.src);
+        let (listings, problems) = listings::discover(&ctx.root)?;
+        problems.into_result("listing declarations")?;
+
+        // First pass: number every listing block, so references can point
+        // forward and across chapters.
+        let mut problems = Problems::default();
+        let mut numbered: HashMap<String, Target> = HashMap::new();
+        let mut blocks_per_chapter: HashMap<PathBuf, Vec<Block>> = HashMap::new();
+        for item in book.iter() {
+            let BookItem::Chapter(chapter) = item else { continue };
+            let Some(path) = &chapter.path else { continue };
+            let source = source_name(&ctx.config.book.src, chapter);
+            let scan = scan_chapter(&ctx.root, &src_dir, &source, path, &chapter.content);
+            problems.extend(scan.problems);
+            if scan.blocks.is_empty() {
+                continue;
+            }
+            let Some(number) = chapter.number.as_ref().and_then(|n| n.first().copied()) else {
+                problems.at(
+                    &source,
+                    "listings are numbered by chapter, so they can only appear in numbered chapters",
+                );
+                continue;
+            };
+            let mut blocks = scan.blocks;
+            for (index, block) in blocks.iter_mut().enumerate() {
+                block.number = format!("{number}-{}", index + 1);
+                numbered.entry(block.package.clone()).or_insert_with(|| Target {
+                    chapter: path.clone(),
+                    number: block.number.clone(),
+                });
+            }
+            blocks_per_chapter.insert(path.clone(), blocks);
+        }
+        let by_package: HashMap<&str, &Listing> =
+            listings.iter().map(|l| (l.package.as_str(), l)).collect();
+
+        // Second pass: rewrite each chapter.
+        book.for_each_chapter_mut(|chapter| {
+            let Some(path) = chapter.path.clone() else { return };
+            let source = source_name(&ctx.config.book.src, chapter);
+            let blocks = blocks_per_chapter.remove(&path).unwrap_or_default();
+            chapter.content =
+                render(&chapter.content, &path, &source, &blocks, &numbered, &by_package, &mut problems);
+        });
+        problems.into_result("listings preprocessor")?;
+        Ok(book)
+    }
+}
+
+/// Where a listing is shown first.
+struct Target {
+    chapter: PathBuf,
+    number: String,
+}
+
+/// A `<Listing>` block found in a chapter.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// 1-based lines of the opening and closing tags.
+    pub start: usize,
+    pub end: usize,
+    pub caption: String,
+    /// The first included file, relative to the book root.
+    pub file: String,
+    /// The package name derived from `file`.
+    pub package: String,
+    /// Filled in when numbering: `2-3`.
+    pub number: String,
+}
+
+/// An include directive: `{{#include path:anchor}}` and its kin.
+#[derive(Debug, Clone)]
+pub struct Include {
+    pub line: usize,
+    /// The path as written.
+    pub written: String,
+    /// The path resolved against the chapter, relative to the book root.
+    pub resolved: PathBuf,
+    /// The part after `:`, if any: an anchor name or a line range.
+    pub selector: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub blocks: Vec<Block>,
+    pub includes: Vec<Include>,
+    pub problems: Problems,
+}
+
+pub fn include_regex() -> Regex {
+    Regex::new(r"\{\{\s*#(include|rustdoc_include|playground)\s+([^}\s]+)[^}]*\}\}").unwrap()
+}
+
+fn reference_regex() -> Regex {
+    Regex::new(r"\{\{listing\s+([A-Za-z0-9_-]+)\s*\}\}").unwrap()
+}
+
+/// Reads a chapter's listing blocks and includes. `source` names the file
+/// in messages; `chapter_path` is its path inside `src/`.
+pub fn scan_chapter(
+    root: &Path,
+    src_dir: &Path,
+    source: &str,
+    chapter_path: &Path,
+    content: &str,
+) -> Scan {
+    let include_re = include_regex();
+    let caption_re = Regex::new(r#"caption="([^"]*)""#).unwrap();
+    let chapter_dir = src_dir.join(chapter_path).parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut scan = Scan::default();
+    let mut open: Option<(usize, String, Option<(String, String)>)> = None;
+
+    for (index, line) in content.lines().enumerate() {
+        let line_no = index + 1;
+        for capture in include_re.captures_iter(line) {
+            let spec = &capture[2];
+            let (written, selector) = match spec.split_once(':') {
+                Some((path, selector)) => (path.to_string(), Some(selector.to_string())),
+                None => (spec.to_string(), None),
+            };
+            let resolved = lexical_relative(root, &chapter_dir.join(&written));
+            if let Some((_, _, first)) = &mut open {
+                if first.is_none() {
+                    if let Some(package) = package_of(&resolved) {
+                        *first = Some((to_slash(&resolved), package));
+                    }
+                }
+            }
+            scan.includes.push(Include { line: line_no, written, resolved, selector });
+        }
+
+        let trimmed = line.trim();
+        if trimmed.starts_with("<Listing") {
+            if let Some((start, ..)) = &open {
+                scan.problems.at_line(source, line_no, format!("<Listing> opened here, but the one opened on line {start} is not closed"));
+            }
+            let caption = match caption_re.captures(trimmed) {
+                Some(c) => c[1].to_string(),
+                None => {
+                    scan.problems.at_line(source, line_no, "<Listing> needs a caption=\"...\"");
+                    String::new()
+                }
+            };
+            open = Some((line_no, caption, None));
+        } else if trimmed == "</Listing>" {
+            match open.take() {
+                Some((start, caption, Some((file, package)))) => scan.blocks.push(Block {
+                    start,
+                    end: line_no,
+                    caption,
+                    file,
+                    package,
+                    number: String::new(),
+                }),
+                Some((start, ..)) => scan.problems.at_line(
+                    source,
+                    start,
+                    "this <Listing> includes no file from a listing crate (listings/<chapter>/<name>/...)",
+                ),
+                None => scan.problems.at_line(source, line_no, "</Listing> without an opening <Listing>"),
+            }
+        }
+    }
+    if let Some((start, ..)) = open {
+        scan.problems.at_line(source, start, "<Listing> is never closed with </Listing>");
+    }
+    scan
+}
+
+/// `listings/ch02/count-to/src/main.rs` → `ch02-count-to`.
+pub fn package_of(path: &Path) -> Option<String> {
+    let mut parts = path.components().filter_map(|c| match c {
+        Component::Normal(part) => part.to_str(),
+        _ => None,
+    });
+    if parts.next()? != "listings" {
+        return None;
+    }
+    let chapter = parts.next()?;
+    let name = parts.next()?;
+    parts.next()?; // a file inside the crate, not the crate folder itself
+    Some(format!("{chapter}-{name}"))
+}
+
+fn render(
+    content: &str,
+    chapter_path: &Path,
+    source: &str,
+    blocks: &[Block],
+    numbered: &HashMap<String, Target>,
+    by_package: &HashMap<&str, &Listing>,
+    problems: &mut Problems,
+) -> String {
+    let reference_re = reference_regex();
+    let mut out = String::with_capacity(content.len() + blocks.len() * 300);
+    let mut blocks = blocks.iter().peekable();
+
+    for (index, line) in content.lines().enumerate() {
+        let line_no = index + 1;
+        if let Some(block) = blocks.peek() {
+            if block.start == line_no {
+                let Some(listing) = by_package.get(block.package.as_str()) else {
+                    problems.at_line(
+                        source,
+                        line_no,
+                        format!("this listing shows {}, which is not a crate of the workspace", block.file),
+                    );
+                    out.push_str(line);
+                    out.push('\n');
+                    continue;
+                };
+                out.push_str(&opening_html(block, listing));
+                continue;
+            }
+            if block.end == line_no {
+                out.push_str("\n</figure>\n");
+                blocks.next();
+                continue;
+            }
+        }
+
+        let mut failed = false;
+        let replaced = reference_re.replace_all(line, |caps: &regex::Captures<'_>| {
+            let package = &caps[1];
+            match numbered.get(package) {
+                Some(target) => {
+                    let href = if target.chapter == chapter_path {
+                        String::new()
+                    } else {
+                        relative_link(chapter_path, &target.chapter)
+                    };
+                    format!("[Listing {}]({href}#listing-{})", target.number, target.number)
+                }
+                None => {
+                    failed = true;
+                    problems.at_line(
+                        source,
+                        line_no,
+                        format!("{{{{listing {package}}}}} names no listing shown in the book"),
+                    );
+                    caps[0].to_string()
+                }
+            }
+        });
+        let _ = failed;
+        out.push_str(&replaced);
+        out.push('\n');
+    }
+    out
+}
+
+fn opening_html(block: &Block, listing: &Listing) -> String {
+    let id = format!("listing-{}", block.number);
+    format!(
+        "<figure class=\"listing\" id=\"{id}\" data-package=\"{package}\" data-kind=\"{kind}\">\n\
+         <figcaption><a class=\"listing-number\" href=\"#{id}\">Listing {number}</a>: {caption}</figcaption>\n\
+         <div class=\"listing-meta\"><span class=\"listing-file\">{file}</span>\
+         <code class=\"listing-command\">{command}</code></div>\n\n",
+        package = listing.package,
+        kind = listing.kind,
+        number = block.number,
+        caption = inline_markdown(&block.caption),
+        file = html_escape(&block.file),
+        command = html_escape(&listing.command()),
+    )
+}
+
+/// Renders a caption's inline Markdown (`code`, *emphasis*) to HTML.
+fn inline_markdown(text: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
+    let html = html.trim();
+    let html = html.strip_prefix("<p>").unwrap_or(html);
+    html.strip_suffix("</p>").unwrap_or(html).to_string()
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A link from one chapter to another, both given relative to `src/`.
+fn relative_link(from: &Path, to: &Path) -> String {
+    let from_dir: Vec<_> = from.parent().map(|p| p.components().collect()).unwrap_or_default();
+    let to_parts: Vec<_> = to.components().collect();
+    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut link = PathBuf::new();
+    for _ in common..from_dir.len() {
+        link.push("..");
+    }
+    for part in &to_parts[common..] {
+        link.push(part);
+    }
+    to_slash(&link)
+}
+
+/// `dir/../x` → `x`, without touching the file system, relative to `root`.
+pub fn lexical_relative(root: &Path, path: &Path) -> PathBuf {
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                if matches!(parts.last(), Some(Component::Normal(_))) {
+                    parts.pop();
+                } else {
+                    parts.push(component);
+                }
+            }
+            Component::CurDir => {}
+            other => parts.push(other),
+        }
+    }
+    let normal: PathBuf = parts.iter().collect();
+    normal.strip_prefix(root).map(Path::to_path_buf).unwrap_or(normal)
+}
+
+pub fn to_slash(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The chapter's file as a contributor knows it: `src/ch02-basics.md`.
+fn source_name(src: &Path, chapter: &Chapter) -> String {
+    let path = chapter.source_path.as_ref().or(chapter.path.as_ref());
+    match path {
+        Some(path) => to_slash(&src.join(path)),
+        None => chapter.name.clone(),
+    }
+}
+
+/// `mdbook build` calls us as a command: `supports <renderer>` first, then
+/// the book as JSON on stdin.
+pub fn run_as_mdbook_command() -> Result<()> {
+    let (ctx, book) = mdbook_preprocessor::parse_input(std::io::stdin())?;
+    if ctx.mdbook_version.split('.').take(2).collect::<Vec<_>>() != ["0", "5"] {
+        bail!("this preprocessor was written for mdBook 0.5, but is run by mdBook {}", ctx.mdbook_version);
+    }
+    let book = ListingsPreprocessor.run(&ctx, book)?;
+    serde_json::to_writer(std::io::stdout(), &book)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_comes_from_the_crate_folder() {
+        assert_eq!(
+            package_of(Path::new("listings/ch02/count-to/src/main.rs")).as_deref(),
+            Some("ch02-count-to")
+        );
+        assert_eq!(package_of(Path::new("listings/ch02/count-to")), None);
+        assert_eq!(package_of(Path::new("src/img/x.svg")), None);
+    }
+
+    #[test]
+    fn links_between_chapters_are_relative() {
+        assert_eq!(relative_link(Path::new("a.md"), Path::new("b.md")), "b.md");
+        assert_eq!(relative_link(Path::new("part/a.md"), Path::new("b.md")), "../b.md");
+        assert_eq!(relative_link(Path::new("a.md"), Path::new("part/b.md")), "part/b.md");
+    }
+
+    #[test]
+    fn captions_keep_their_inline_markdown() {
+        assert_eq!(inline_markdown("An `async fn`"), "An <code>async fn</code>");
+    }
+}
