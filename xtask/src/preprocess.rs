@@ -52,6 +52,9 @@ impl Preprocessor for ListingsPreprocessor {
         let mut problems = Problems::default();
         let mut numbered: HashMap<String, Target> = HashMap::new();
         let mut blocks_per_chapter: HashMap<PathBuf, Vec<Block>> = HashMap::new();
+        // Numbers run on through a chapter's sub-pages (its solutions page),
+        // so "Listing 2-7" is one listing, wherever it is shown.
+        let mut next_in_chapter: HashMap<u32, usize> = HashMap::new();
         for item in book.iter() {
             let BookItem::Chapter(chapter) = item else { continue };
             let Some(path) = &chapter.path else { continue };
@@ -69,8 +72,10 @@ impl Preprocessor for ListingsPreprocessor {
                 continue;
             };
             let mut blocks = scan.blocks;
-            for (index, block) in blocks.iter_mut().enumerate() {
-                block.number = format!("{number}-{}", index + 1);
+            for block in blocks.iter_mut() {
+                let next = next_in_chapter.entry(number).or_insert(1);
+                block.number = format!("{number}-{next}");
+                *next += 1;
                 numbered.entry(block.package.clone()).or_insert_with(|| Target {
                     chapter: path.clone(),
                     number: block.number.clone(),
