@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -123,9 +124,21 @@ struct Diagnostic {
     rendered: Option<String>,
 }
 
-/// Resolves and builds the offered crates of the workspace at `root`.
-/// Blocking: it runs Cargo twice.
+/// Resolves and builds the offered crates of the workspace at `root`, once
+/// per process (a second playground in the same process, as in the tests,
+/// reuses the first build). Blocking: it runs Cargo twice.
 pub fn build(root: &Path, cargo: &Path) -> Result<Deps> {
+    static BUILT: Mutex<Vec<(PathBuf, Deps)>> = Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, deps)) = built.iter().find(|(r, _)| r == root) {
+        return Ok(deps.clone());
+    }
+    let deps = build_uncached(root, cargo)?;
+    built.push((root.to_path_buf(), deps.clone()));
+    Ok(deps)
+}
+
+fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
     let manifest = root.join("Cargo.toml");
     let wanted = resolve(root, cargo, &manifest)?;
 

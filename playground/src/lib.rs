@@ -1,1 +1,34 @@
-//! The book's local playground (work in progress).
+//! The book's local playground.
+//!
+//! `cargo xtask serve` serves the built book and this playground on the same
+//! loopback origin. It speaks play.rust-lang.org's HTTP API (`/execute`,
+//! `/evaluate.json`, `/meta/crates`), so the book's pages (and any other
+//! playground client) run code against it unchanged, offline, with exactly
+//! the crates and versions of the listings workspace.
+//!
+//! - [`deps`]: the offered crates, built once at start-up.
+//! - [`sandbox`]: running a program within limits, and killing all it started.
+//! - [`Playground`]: compiling and running a Run; the HTTP routes and guards.
+//! - [`client`]: a tiny HTTP client for the tests and the benchmark.
+
+pub mod api;
+pub mod client;
+pub mod deps;
+pub mod sandbox;
+mod server;
+
+pub use server::{ApiError, Job, Options, Playground};
+
+impl Job {
+    /// A Run of a binary, as the book's pages send it.
+    pub fn bin(code: impl Into<String>) -> Job {
+        Job {
+            code: code.into(),
+            edition: "2024".into(),
+            lib: false,
+            tests: false,
+            release: false,
+            backtrace: false,
+        }
+    }
+}

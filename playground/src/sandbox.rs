@@ -10,7 +10,6 @@
 //! from that limit) and `kill(-1)` from that user id kills every process it
 //! left, even one that left the process group with `setsid`.
 
-use std::os::unix::process::CommandExt as _;
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
 use std::sync::Mutex;

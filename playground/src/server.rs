@@ -1,0 +1,609 @@
+//! The playground: compiling and running a Run, and the HTTP routes with
+//! their guards.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use futures::StreamExt as _;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
+
+use crate::api::{
+    CrateInformation, CratesResponse, ErrorResponse, EvaluateRequest, EvaluateResponse, ExecuteRequest,
+    ExecuteResponse, SessionResponse, TOKEN_HEADER,
+};
+use crate::deps::{self, Deps};
+use crate::sandbox::{self, Confinement, Identity, Stopped};
+
+/// What the playground allows. The defaults are the ones `cargo xtask
+/// serve` uses; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The workspace whose Cargo.lock pins the offered crates.
+    pub workspace_root: PathBuf,
+    /// How long a program may run (wall clock).
+    pub run_timeout: Duration,
+    /// How long rustc may take.
+    pub compile_timeout: Duration,
+    /// stdout and stderr of a program, together; more and it is stopped.
+    pub output_limit: usize,
+    /// Runs compiling or running at once; more wait in a queue.
+    pub max_concurrent: usize,
+    /// Runs waiting for their turn; more are turned away.
+    pub max_queued: usize,
+    /// The largest request body.
+    pub body_limit: usize,
+    /// Processes (and threads) a program may have at once.
+    pub max_processes: u64,
+}
+
+impl Options {
+    pub fn new(workspace_root: impl Into<PathBuf>) -> Options {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Options {
+            workspace_root: workspace_root.into(),
+            run_timeout: Duration::from_secs(10),
+            compile_timeout: Duration::from_secs(60),
+            output_limit: 640 * 1024,
+            max_concurrent: cores.clamp(1, 8),
+            max_queued: 16,
+            body_limit: 512 * 1024,
+            max_processes: 512,
+        }
+    }
+}
+
+/// The local playground. Build it with [`Playground::start`], mount
+/// [`Playground::router`] on the server that serves the book.
+pub struct Playground {
+    options: Options,
+    deps: Deps,
+    rustc: PathBuf,
+    rustc_version: String,
+    token: String,
+    work_dir: PathBuf,
+    runs: Semaphore,
+    waiting: AtomicUsize,
+    counter: AtomicU64,
+}
+
+impl Drop for Playground {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.work_dir);
+    }
+}
+
+/// What a Run asks for, checked.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub code: String,
+    pub edition: String,
+    pub lib: bool,
+    pub tests: bool,
+    pub release: bool,
+    pub backtrace: bool,
+}
+
+impl Job {
+    fn from_execute(request: ExecuteRequest) -> Result<Job, ApiError> {
+        check_channel(&request.channel)?;
+        let release = match request.mode.as_str() {
+            "debug" => false,
+            "release" => true,
+            other => return Err(ApiError::bad_request(format!("'{other}' is not a valid mode (debug or release)"))),
+        };
+        let lib = match request.crate_type.as_str() {
+            "bin" => false,
+            "lib" | "rlib" => true,
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "crate type '{other}' is not supported by the local playground (bin or lib)"
+                )));
+            }
+        };
+        let edition = if request.edition.is_empty() { "2024".to_string() } else { request.edition };
+        check_edition(&edition)?;
+        Ok(Job { code: request.code, edition, lib, tests: request.tests, release, backtrace: request.backtrace })
+    }
+
+    fn from_evaluate(request: EvaluateRequest) -> Result<Job, ApiError> {
+        check_channel(&request.version)?;
+        let edition = if request.edition.is_empty() { "2015".to_string() } else { request.edition };
+        check_edition(&edition)?;
+        Ok(Job {
+            code: request.code,
+            edition,
+            lib: false,
+            tests: request.tests,
+            release: request.optimize != "0",
+            backtrace: false,
+        })
+    }
+}
+
+fn check_channel(channel: &str) -> Result<(), ApiError> {
+    match channel {
+        "stable" => Ok(()),
+        "beta" | "nightly" => Err(ApiError::bad_request(format!(
+            "the local playground has only the stable toolchain it was started with, not {channel}"
+        ))),
+        other => Err(ApiError::bad_request(format!("'{other}' is not a valid channel"))),
+    }
+}
+
+fn check_edition(edition: &str) -> Result<(), ApiError> {
+    match edition {
+        "2015" | "2018" | "2021" | "2024" => Ok(()),
+        other => Err(ApiError::bad_request(format!("'{other}' is not a valid edition"))),
+    }
+}
+
+impl Playground {
+    /// Builds the offered crates (blocking: this is the one Cargo build)
+    /// and readies the playground.
+    pub fn start(options: Options) -> Result<Arc<Playground>> {
+        let root = options.workspace_root.clone();
+        let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let deps = deps::build(&root, &cargo)?;
+        let (rustc, rustc_version) = find_rustc(&root)?;
+        let token = random_hex(16)?;
+        let work_dir = std::env::temp_dir().join(format!("book-playground-{}-{}", std::process::id(), &token[..8]));
+        std::fs::create_dir_all(&work_dir)
+            .with_context(|| format!("creating the playground's folder {}", work_dir.display()))?;
+        // Runs may execute under a user id of their own (see sandbox.rs),
+        // which must be able to reach its folder inside this one.
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&work_dir, std::fs::Permissions::from_mode(0o711))?;
+        if options.max_concurrent == 0 {
+            bail!("max_concurrent must be at least 1");
+        }
+        Ok(Arc::new(Playground {
+            runs: Semaphore::new(options.max_concurrent),
+            options,
+            deps,
+            rustc,
+            rustc_version,
+            token,
+            work_dir,
+            waiting: AtomicUsize::new(0),
+            counter: AtomicU64::new(0),
+        }))
+    }
+
+    /// The per-launch token a client sends in `X-Playground-Token`.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The offered crates with the versions they resolved to.
+    pub fn crates(&self) -> Vec<CrateInformation> {
+        self.deps
+            .crates
+            .iter()
+            .map(|c| CrateInformation { name: c.package.clone(), version: c.version.clone(), id: c.crate_name.clone() })
+            .collect()
+    }
+
+    /// The rustc invocation that compiles `source` into `output` for `job`:
+    /// exactly what a Run does, for the benchmark's baseline.
+    pub fn rustc_command(&self, job: &Job, source: &Path, output: &Path) -> std::process::Command {
+        let mut command = std::process::Command::new(&self.rustc);
+        command
+            .arg("--edition")
+            .arg(&job.edition)
+            .arg("--crate-name")
+            .arg("playground")
+            .args(["--color", "never", "-C", "debuginfo=0"])
+            .arg("-C")
+            .arg(if job.release { "opt-level=3" } else { "opt-level=0" });
+        if job.tests {
+            command.arg("--test");
+        } else if job.lib {
+            command.args(["--crate-type", "lib", "--emit", "metadata"]);
+        } else {
+            command.args(["--crate-type", "bin"]);
+        }
+        command.args(self.deps.rustc_args()).arg("-o").arg(output).arg(source);
+        command
+    }
+
+    /// The routes of play.rust-lang.org's API plus `/meta/session`, guarded
+    /// for a server listening on `addr` (see [`guard`]).
+    pub fn router(self: &Arc<Self>, addr: SocketAddr) -> Router {
+        let hosts = allowed_hosts(addr);
+        let guard_state = Arc::new(GuardState { playground: Arc::clone(self), hosts });
+        Router::new()
+            .route("/execute", post(execute))
+            .route("/evaluate.json", post(evaluate))
+            .route("/meta/crates", get(meta_crates).post(meta_crates))
+            .route("/meta/session", get(session))
+            .route_layer(middleware::from_fn_with_state(guard_state, guard))
+            .with_state(Arc::clone(self))
+    }
+
+    /// Compiles and runs a job: queued behind at most `max_concurrent`
+    /// others, turned away when the queue is full.
+    pub async fn run(&self, job: Job) -> Result<ExecuteResponse, ApiError> {
+        let _permit = {
+            let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
+            let _waiting = Decrement(&self.waiting);
+            // `waiting` counts the Runs not yet holding a permit.
+            if queued >= self.options.max_queued {
+                return Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!(
+                        "the local playground is busy: {} Runs are running and {} waiting; try again in a moment",
+                        self.options.max_concurrent, self.options.max_queued
+                    ),
+                ));
+            }
+            self.runs.acquire().await.map_err(|_| ApiError::internal("the playground is shutting down"))?
+        };
+        let n = self.counter.fetch_add(1, Ordering::SeqCst);
+        let dir = RunDir::create(self.work_dir.join(format!("run-{n}")))
+            .map_err(|e| ApiError::internal(format!("creating a folder for the Run: {e}")))?;
+        self.compile_and_run(&job, &dir.0).await
+    }
+
+    async fn compile_and_run(&self, job: &Job, dir: &Path) -> Result<ExecuteResponse, ApiError> {
+        let source = dir.join("main.rs");
+        let binary = dir.join("playground");
+        std::fs::write(&source, &job.code).map_err(|e| ApiError::internal(format!("writing the code: {e}")))?;
+
+        let mut compile = tokio::process::Command::from(self.rustc_command(job, &source, &binary));
+        compile.current_dir(dir);
+        let compiled = sandbox::run(compile, self.options.compile_timeout, self.options.output_limit)
+            .await
+            .map_err(|e| ApiError::internal(format!("starting rustc ({}): {e}", self.rustc.display())))?;
+        let mut stderr = String::from_utf8_lossy(&compiled.stderr).into_owned();
+        if let Some(stopped) = compiled.stopped {
+            let why = match stopped {
+                Stopped::TimedOut => format!("took longer than {} s", self.options.compile_timeout.as_secs()),
+                Stopped::OutputLimit => "wrote too many messages".to_string(),
+            };
+            stderr.push_str(&format!("\nerror: the compiler was stopped: it {why}\n"));
+            return Ok(ExecuteResponse { success: false, exit_detail: format!("compiler {why}"), stdout: String::new(), stderr });
+        }
+        let compile_status = compiled.status.map(|s| s.to_string()).unwrap_or_else(|| "killed".into());
+        if !compiled.status.is_some_and(|s| s.success()) {
+            return Ok(ExecuteResponse { success: false, exit_detail: compile_status, stdout: String::new(), stderr });
+        }
+        if job.lib && !job.tests {
+            return Ok(ExecuteResponse { success: true, exit_detail: compile_status, stdout: String::new(), stderr });
+        }
+
+        let identity = Identity::allocate();
+        let mut program = tokio::process::Command::new(&binary);
+        program
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .env("HOME", dir)
+            .env("LANG", "C.UTF-8")
+            .env("RUST_BACKTRACE", if job.backtrace { "1" } else { "0" });
+        let confinement = Confinement {
+            identity: identity.as_ref(),
+            max_processes: self.options.max_processes,
+            max_file_size: 64 * 1024 * 1024,
+        };
+        sandbox::confine(&mut program, dir, &confinement)
+            .map_err(|e| ApiError::internal(format!("confining the program: {e}")))?;
+        let ran = sandbox::run(program, self.options.run_timeout, self.options.output_limit)
+            .await
+            .map_err(|e| ApiError::internal(format!("starting the program: {e}")))?;
+        drop(identity); // kills whatever it left running under its user id
+
+        let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
+        stderr.push_str(&String::from_utf8_lossy(&ran.stderr));
+        let (success, exit_detail) = match ran.stopped {
+            Some(Stopped::TimedOut) => {
+                let secs = self.options.run_timeout.as_secs_f64();
+                stderr.push_str(&format!(
+                    "\nerror: the program was stopped: it ran longer than {secs} s, the local playground's limit\n"
+                ));
+                (false, format!("timed out after {secs} s"))
+            }
+            Some(Stopped::OutputLimit) => {
+                let kib = self.options.output_limit / 1024;
+                stderr.push_str(&format!(
+                    "\nerror: the program was stopped: it wrote more than {kib} KiB of output, the local playground's limit\n"
+                ));
+                (false, format!("output over {kib} KiB"))
+            }
+            None => match ran.status {
+                Some(status) => (status.success(), status.to_string()),
+                None => (false, "killed".to_string()),
+            },
+        };
+        Ok(ExecuteResponse { success, exit_detail, stdout, stderr })
+    }
+}
+
+struct Decrement<'a>(&'a AtomicUsize);
+
+impl Drop for Decrement<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A Run's folder, removed when the Run ends (or is dropped).
+struct RunDir(PathBuf);
+
+impl RunDir {
+    fn create(path: PathBuf) -> std::io::Result<RunDir> {
+        std::fs::create_dir(&path)?;
+        Ok(RunDir(path))
+    }
+}
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The rustc that Cargo used for the workspace, called directly (no rustup
+/// proxy on the hot path), and its version.
+fn find_rustc(root: &Path) -> Result<(PathBuf, String)> {
+    let proxy = PathBuf::from(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()));
+    let sysroot = std::process::Command::new(&proxy)
+        .current_dir(root)
+        .args(["--print", "sysroot"])
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("running `{} --print sysroot`", proxy.display()))?;
+    if !sysroot.status.success() {
+        bail!("`{} --print sysroot` failed in {}", proxy.display(), root.display());
+    }
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
+    let direct = sysroot.join("bin").join("rustc");
+    let rustc = if direct.is_file() { direct } else { proxy };
+    let version = std::process::Command::new(&rustc)
+        .arg("--version")
+        .output()
+        .with_context(|| format!("running `{} --version`", rustc.display()))?;
+    Ok((rustc, String::from_utf8_lossy(&version.stdout).trim().to_string()))
+}
+
+fn random_hex(bytes: usize) -> Result<String> {
+    use std::io::Read as _;
+    let mut buf = vec![0u8; bytes];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .context("reading /dev/urandom for the playground's token")?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+// ---------------------------------------------------------------- HTTP ----
+
+/// An error reply: `{"error": "..."}` with a status.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError { status, message: message.into() }
+    }
+    fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+    fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, message)
+    }
+    fn internal(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        json_response(self.status, &ErrorResponse { error: self.message })
+    }
+}
+
+fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{\"error\":\"unserializable reply\"}".to_vec());
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+struct GuardState {
+    playground: Arc<Playground>,
+    hosts: Vec<String>,
+}
+
+fn allowed_hosts(addr: SocketAddr) -> Vec<String> {
+    let port = addr.port();
+    let mut hosts = vec![format!("{addr}")];
+    if addr.ip().is_loopback() {
+        hosts.push(format!("localhost:{port}"));
+    }
+    hosts
+}
+
+/// Who may use the playground: a request must name our own loopback host
+/// and port (a DNS-rebound name is refused); if a browser says where it
+/// comes from (`Origin`, `Sec-Fetch-Site`), it must be our own origin; and
+/// a Run must carry the per-launch token, which only our own pages can read
+/// from `/meta/session`. No CORS headers are ever sent, so other origins
+/// cannot read any reply either.
+async fn guard(State(state): State<Arc<GuardState>>, request: Request, next: Next) -> Response {
+    if let Err(error) = check(&state, request.method(), request.uri().path(), request.headers()) {
+        return error.into_response();
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff"));
+    headers.insert(HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin"));
+    response
+}
+
+fn check(state: &GuardState, method: &Method, path: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if !state.hosts.iter().any(|allowed| allowed.eq_ignore_ascii_case(host)) {
+        return Err(ApiError::forbidden(format!(
+            "Host '{host}' is not this playground's address ({}); the playground only answers requests \
+             made to its own loopback address",
+            state.hosts.join(" or ")
+        )));
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("");
+        if !origin.eq_ignore_ascii_case(&format!("http://{host}")) {
+            return Err(ApiError::forbidden(format!(
+                "Origin '{origin}' may not use the local playground: only the book served at http://{host} may"
+            )));
+        }
+    }
+    if let Some(site) = headers.get("sec-fetch-site") {
+        let site = site.to_str().unwrap_or("");
+        if site != "same-origin" && site != "none" {
+            return Err(ApiError::forbidden(format!(
+                "a request from another site (Sec-Fetch-Site: {site}) may not use the local playground"
+            )));
+        }
+    }
+    if path == "/meta/session" {
+        // Only a script's fetch may read the token, never a <script>,
+        // <img> or frame that loads it.
+        if let Some(dest) = headers.get("sec-fetch-dest") {
+            let dest = dest.to_str().unwrap_or("");
+            if dest != "empty" {
+                return Err(ApiError::forbidden(format!(
+                    "the session may only be fetched by a script (Sec-Fetch-Dest: {dest})"
+                )));
+            }
+        }
+    }
+    let runs_code = *method == Method::POST && (path == "/execute" || path == "/evaluate.json");
+    if runs_code {
+        let token = headers.get(TOKEN_HEADER).map(|t| t.as_bytes()).unwrap_or(b"");
+        if token.is_empty() {
+            return Err(ApiError::forbidden(
+                "missing X-Playground-Token header: a page gets the token from GET /meta/session",
+            ));
+        }
+        if !constant_time_eq(token, state.playground.token.as_bytes()) {
+            return Err(ApiError::forbidden(
+                "wrong X-Playground-Token: the playground was restarted? reload the page",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Reads a JSON body of at most `limit` bytes. A larger body is read to its
+/// end (up to a hard cap) before the reply, so that the client, still
+/// sending, gets the reply rather than a reset connection.
+async fn read_json<T: DeserializeOwned>(body: Body, headers: &HeaderMap, limit: usize) -> Result<T, ApiError> {
+    const DRAIN_CAP: usize = 64 * 1024 * 1024;
+    let too_large = |size: usize| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is {size} bytes; the local playground accepts at most {limit} bytes"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if let Some(size) = declared {
+        if size > DRAIN_CAP {
+            return Err(too_large(size));
+        }
+    }
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request(format!("reading the request body: {e}")))?;
+        total += chunk.len();
+        if total <= limit {
+            bytes.extend_from_slice(&chunk);
+        } else if total > DRAIN_CAP {
+            break;
+        }
+    }
+    if total > limit {
+        return Err(too_large(total));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("malformed JSON request: {e}")))
+}
+
+async fn execute(State(playground): State<Arc<Playground>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let result = async {
+        let request: ExecuteRequest = read_json(body, &parts.headers, playground.options.body_limit).await?;
+        let job = Job::from_execute(request)?;
+        playground.run(job).await
+    }
+    .await;
+    match result {
+        Ok(response) => json_response(StatusCode::OK, &response),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn evaluate(State(playground): State<Arc<Playground>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let result = async {
+        let request: EvaluateRequest = read_json(body, &parts.headers, playground.options.body_limit).await?;
+        let job = Job::from_evaluate(request)?;
+        playground.run(job).await
+    }
+    .await;
+    match result {
+        Ok(response) if response.success => {
+            json_response(StatusCode::OK, &EvaluateResponse { result: response.stdout, error: None })
+        }
+        Ok(response) => {
+            let result = response.stderr + &response.stdout;
+            json_response(StatusCode::OK, &EvaluateResponse { result: result.clone(), error: Some(result) })
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn meta_crates(State(playground): State<Arc<Playground>>) -> Response {
+    json_response(StatusCode::OK, &CratesResponse { crates: playground.crates() })
+}
+
+async fn session(State(playground): State<Arc<Playground>>) -> Response {
+    json_response(
+        StatusCode::OK,
+        &SessionResponse {
+            token: playground.token.clone(),
+            rustc: playground.rustc_version.clone(),
+            crates: playground.crates(),
+            run_timeout_secs: playground.options.run_timeout.as_secs(),
+        },
+    )
+}

@@ -1,0 +1,113 @@
+//! A playground served on 127.0.0.1 for the tests, and helpers to talk to it.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use book_playground::client::{self, HttpResponse};
+use book_playground::{Options, Playground};
+
+pub struct Server {
+    pub addr: SocketAddr,
+    pub playground: Arc<Playground>,
+    // Keeps the server's runtime (and so the server) alive.
+    _runtime: tokio::runtime::Runtime,
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("playground/ is in the workspace").to_path_buf()
+}
+
+/// Options for tests: short timeouts, so a runaway program costs little.
+pub fn test_options() -> Options {
+    let mut options = Options::new(workspace_root());
+    options.run_timeout = Duration::from_secs(3);
+    options.max_concurrent = 2;
+    options.max_processes = 64;
+    options
+}
+
+pub fn start(options: Options) -> Server {
+    let playground = Playground::start(options).expect("starting the playground");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("binding 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local address");
+    let router = playground.router(addr);
+    runtime.spawn(async move {
+        axum::serve(listener, router).await.expect("serving");
+    });
+    Server { addr, playground, _runtime: runtime }
+}
+
+impl Server {
+    pub fn token(&self) -> String {
+        self.playground.token().to_string()
+    }
+
+    /// A request as the book's own page sends it, plus `extra` headers
+    /// (which replace same-named ones).
+    pub fn post(&self, path: &str, body: &[u8], extra: &[(&str, &str)]) -> HttpResponse {
+        let token = self.token();
+        let origin = format!("http://{}", self.addr);
+        let mut headers: Vec<(&str, &str)> = vec![
+            ("Content-Type", "application/json"),
+            ("Origin", &origin),
+            ("Sec-Fetch-Site", "same-origin"),
+            ("X-Playground-Token", &token),
+        ];
+        for (name, value) in extra {
+            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            headers.push((name, value));
+        }
+        headers.retain(|(_, v)| !v.is_empty());
+        client::request(self.addr, "POST", path, &headers, body, Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("POST {path} to {}: {e}", self.addr))
+    }
+
+    pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> HttpResponse {
+        client::request(self.addr, "GET", path, headers, b"", Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("GET {path} from {}: {e}", self.addr))
+    }
+
+    /// `POST /execute` of a binary; the reply's JSON.
+    pub fn execute(&self, code: &str) -> serde_json::Value {
+        let body = serde_json::json!({
+            "channel": "stable", "mode": "debug", "edition": "2024", "crateType": "bin",
+            "tests": false, "backtrace": false, "code": code,
+        });
+        let response = self.post("/execute", body.to_string().as_bytes(), &[]);
+        assert_eq!(response.status, 200, "POST /execute answered {}: {}", response.status, response.text());
+        response.json().expect("JSON reply")
+    }
+
+    /// Proves the playground still runs code.
+    pub fn assert_still_serving(&self) {
+        let reply = self.execute("fn main() { println!(\"still here\"); }");
+        assert_eq!(reply["success"], true, "{reply:#}");
+        assert_eq!(reply["stdout"], "still here\n", "{reply:#}");
+    }
+}
+
+/// A version as the root Cargo.lock pins it.
+pub fn locked_version(package: &str) -> String {
+    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock")).expect("reading Cargo.lock");
+    let lock: toml::Table = lock.parse().expect("Cargo.lock is TOML");
+    let versions: Vec<&str> = lock["package"]
+        .as_array()
+        .expect("[[package]]")
+        .iter()
+        .filter(|p| p["name"].as_str() == Some(package))
+        .filter_map(|p| p["version"].as_str())
+        .collect();
+    assert_eq!(versions.len(), 1, "Cargo.lock has {} versions of {package}: {versions:?}", versions.len());
+    versions[0].to_string()
+}

@@ -1,0 +1,295 @@
+//! The playground runs arbitrary code on the reader's machine: only the
+//! book's own pages may use it, and no program can outlast its limits.
+//! Each case gets a clear error, and the playground keeps serving.
+
+mod common;
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use book_playground::client;
+use common::{Server, start, test_options};
+
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| start(test_options()))
+}
+
+const HELLO: &str = r#"{"channel":"stable","mode":"debug","edition":"2024","crateType":"bin","tests":false,"backtrace":false,"code":"fn main() { println!(\"hi\"); }"}"#;
+
+fn error_of(response: &client::HttpResponse) -> String {
+    response.json().unwrap_or_else(|e| panic!("{e}"))["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error in {}", response.text()))
+        .to_string()
+}
+
+#[test]
+fn a_cross_origin_post_is_refused() {
+    let response = server().post("/execute", HELLO.as_bytes(), &[("Origin", "http://evil.example")]);
+    assert_eq!(response.status, 403, "{}", response.text());
+    assert!(error_of(&response).contains("Origin 'http://evil.example' may not use the local playground"));
+    assert_eq!(response.header("access-control-allow-origin"), None, "no CORS headers, ever");
+
+    // A page on another port of the same machine is another origin too.
+    let other_port = format!("http://127.0.0.1:{}", server().addr.port() + 1);
+    let response = server().post("/execute", HELLO.as_bytes(), &[("Origin", &other_port)]);
+    assert_eq!(response.status, 403, "{}", response.text());
+
+    // A no-CORS form post from another site, with no Origin header at all.
+    let response =
+        server().post("/execute", HELLO.as_bytes(), &[("Origin", ""), ("Sec-Fetch-Site", "cross-site")]);
+    assert_eq!(response.status, 403, "{}", response.text());
+    assert!(error_of(&response).contains("Sec-Fetch-Site: cross-site"));
+    server().assert_still_serving();
+}
+
+#[test]
+fn a_foreign_host_is_refused() {
+    // What a DNS-rebinding page at evil.example sends after its name
+    // starts resolving to 127.0.0.1.
+    let host = format!("evil.example:{}", server().addr.port());
+    let origin = format!("http://{host}");
+    let response =
+        server().post("/execute", HELLO.as_bytes(), &[("Host", &host), ("Origin", &origin)]);
+    assert_eq!(response.status, 403, "{}", response.text());
+    assert!(error_of(&response).contains(&format!("Host '{host}' is not this playground's address")));
+
+    // The session (and its token) is guarded the same way.
+    let response = server().get("/meta/session", &[("Host", &host)]);
+    assert_eq!(response.status, 403, "{}", response.text());
+    assert!(!response.text().contains(&server().token()));
+    server().assert_still_serving();
+}
+
+#[test]
+fn a_run_without_the_token_is_refused() {
+    let response = server().post("/execute", HELLO.as_bytes(), &[("X-Playground-Token", "")]);
+    assert_eq!(response.status, 403, "{}", response.text());
+    assert!(error_of(&response).contains("missing X-Playground-Token header"));
+
+    let response = server().post("/execute", HELLO.as_bytes(), &[("X-Playground-Token", "0123")]);
+    assert_eq!(response.status, 403, "{}", response.text());
+    assert!(error_of(&response).contains("wrong X-Playground-Token"));
+
+    let evaluate = r#"{"version":"stable","optimize":"0","code":"fn main(){}","edition":"2021"}"#;
+    let response = server().post("/evaluate.json", evaluate.as_bytes(), &[("X-Playground-Token", "")]);
+    assert_eq!(response.status, 403, "{}", response.text());
+    server().assert_still_serving();
+}
+
+#[test]
+fn the_token_is_readable_only_by_a_same_origin_script() {
+    // What the book's page does: a same-origin fetch.
+    let response = server().get(
+        "/meta/session",
+        &[("Sec-Fetch-Site", "same-origin"), ("Sec-Fetch-Mode", "cors"), ("Sec-Fetch-Dest", "empty")],
+    );
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(response.json().unwrap()["token"], server().token());
+    assert_eq!(response.header("access-control-allow-origin"), None);
+    assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(response.header("content-type"), Some("application/json"));
+
+    // <script src="http://127.0.0.1:PORT/meta/session"> on another site.
+    let response = server().get(
+        "/meta/session",
+        &[("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "no-cors"), ("Sec-Fetch-Dest", "script")],
+    );
+    assert_eq!(response.status, 403, "{}", response.text());
+    assert!(!response.text().contains(&server().token()));
+
+    // Even from our own origin, only a fetch may load it.
+    let response = server().get("/meta/session", &[("Sec-Fetch-Site", "same-origin"), ("Sec-Fetch-Dest", "script")]);
+    assert_eq!(response.status, 403, "{}", response.text());
+    assert!(error_of(&response).contains("Sec-Fetch-Dest: script"));
+}
+
+#[test]
+fn an_infinite_loop_is_killed_at_the_timeout() {
+    let started = Instant::now();
+    let reply = server().execute("fn main() { println!(\"spinning\"); loop { std::hint::spin_loop(); } }");
+    let took = started.elapsed();
+    assert_eq!(reply["success"], false, "{reply:#}");
+    assert_eq!(reply["exitDetail"], "timed out after 3 s");
+    assert_eq!(reply["stdout"], "spinning\n", "output before the kill is kept");
+    assert!(
+        reply["stderr"].as_str().unwrap().contains("the program was stopped: it ran longer than 3 s"),
+        "{reply:#}"
+    );
+    assert!(took < Duration::from_secs(20), "the reply took {took:?}");
+    server().assert_still_serving();
+}
+
+/// Processes of the playground's programs still alive: their executable
+/// lives in this playground's work folder.
+fn leftover_programs() -> Vec<String> {
+    let marker = format!("book-playground-{}-", std::process::id());
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(exe) = std::fs::read_link(entry.path().join("exe")) {
+            if exe.to_string_lossy().contains(&marker) {
+                found.push(format!("{} {}", entry.file_name().to_string_lossy(), exe.display()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn a_fork_flood_is_contained_and_killed() {
+    // Every process starts copies of itself as fast as it can, and the
+    // first one leaves its process group on the way.
+    let code = r#"
+use std::process::Command;
+fn main() {
+    let me = std::env::current_exe().unwrap();
+    let first = std::env::args().count() == 1;
+    let (mut started, mut refused) = (0u32, 0u32);
+    loop {
+        match Command::new(&me).arg("copy").spawn() {
+            Ok(_) => started += 1,
+            Err(_) => refused += 1,
+        }
+        if first && (started + refused) % 200 == 0 {
+            eprintln!("started {started} refused {refused}");
+        }
+    }
+}
+"#;
+    let started = Instant::now();
+    let reply = server().execute(code);
+    assert_eq!(reply["success"], false, "{reply:#}");
+    assert_eq!(reply["exitDetail"], "timed out after 3 s", "{reply:#}");
+    assert!(started.elapsed() < Duration::from_secs(30), "the reply took {:?}", started.elapsed());
+    // The process limit (64 in these tests) held: the first process was
+    // refused most of its spawns.
+    let stderr = reply["stderr"].as_str().unwrap();
+    let last = stderr.lines().filter(|l| l.starts_with("started ")).last().unwrap_or_else(|| panic!("{stderr}"));
+    let numbers: Vec<u32> = last.split(' ').filter_map(|w| w.parse().ok()).collect();
+    assert!(numbers[0] < 64 && numbers[1] > 0, "the process limit did not hold: {last}");
+
+    // Nothing it started is left running.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = leftover_programs();
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "processes left after the run: {left:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server().assert_still_serving();
+}
+
+#[test]
+fn a_flood_of_output_is_capped_at_640_kib() {
+    let started = Instant::now();
+    let reply = server().execute("fn main() { loop { println!(\"{}\", \"x\".repeat(1023)); } }");
+    assert_eq!(reply["success"], false, "{reply:#}");
+    assert_eq!(reply["exitDetail"], "output over 640 KiB");
+    let stdout = reply["stdout"].as_str().unwrap();
+    assert!(stdout.len() <= 640 * 1024, "stdout is {} bytes", stdout.len());
+    assert!(stdout.len() >= 600 * 1024, "stdout is only {} bytes", stdout.len());
+    assert!(
+        reply["stderr"].as_str().unwrap().contains("it wrote more than 640 KiB of output"),
+        "{}",
+        reply["stderr"]
+    );
+    assert!(started.elapsed() < Duration::from_secs(20), "stopped at the cap, not the timeout");
+    server().assert_still_serving();
+}
+
+#[test]
+fn malformed_json_gets_a_400_that_says_why() {
+    let response = server().post("/execute", b"{\"code\": \"fn main() {}\", ", &[]);
+    assert_eq!(response.status, 400, "{}", response.text());
+    assert!(error_of(&response).starts_with("malformed JSON request: EOF while parsing"), "{}", response.text());
+
+    let response = server().post("/execute", b"{\"channel\": \"stable\"}", &[]);
+    assert_eq!(response.status, 400, "{}", response.text());
+    assert!(error_of(&response).contains("missing field `code`"), "{}", response.text());
+    server().assert_still_serving();
+}
+
+#[test]
+fn a_10_mb_body_gets_a_413() {
+    let code = "/".repeat(10 * 1024 * 1024);
+    let body = format!(r#"{{"channel":"stable","mode":"debug","edition":"2024","crateType":"bin","tests":false,"code":"{code}"}}"#);
+    let response = server().post("/execute", body.as_bytes(), &[]);
+    assert_eq!(response.status, 413, "{}", response.text());
+    let error = error_of(&response);
+    assert!(error.contains(&format!("the request body is {} bytes", body.len())), "{error}");
+    assert!(error.contains("accepts at most 524288 bytes"), "{error}");
+    server().assert_still_serving();
+}
+
+#[test]
+fn temporary_files_are_removed() {
+    server().assert_still_serving();
+    server().execute("fn main() { std::fs::write(\"scratch.txt\", \"left behind?\").unwrap(); }");
+    let work = std::env::temp_dir();
+    let marker = format!("book-playground-{}-", std::process::id());
+    // Other tests share the server: wait until no Run is in progress.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let mut runs = Vec::new();
+        for entry in std::fs::read_dir(&work).unwrap().flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&marker) {
+                for run in std::fs::read_dir(entry.path()).unwrap().flatten() {
+                    runs.push(run.path());
+                }
+            }
+        }
+        if runs.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "Run folders not removed: {runs:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn runs_beyond_the_limit_wait_in_the_queue_and_all_succeed() {
+    // Its own playground: two at a time, so four concurrent Runs queue.
+    let server = start(test_options());
+    let code = "#[tokio::main] async fn main() { tokio::time::sleep(std::time::Duration::from_millis(300)).await; println!(\"done\"); }";
+    let replies: Vec<serde_json::Value> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4).map(|_| scope.spawn(|| server.execute(code))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for reply in replies {
+        assert_eq!(reply["success"], true, "{reply:#}");
+        assert_eq!(reply["stdout"], "done\n");
+    }
+}
+
+#[test]
+fn a_full_queue_turns_runs_away_with_a_503() {
+    let mut options = test_options();
+    options.max_concurrent = 1;
+    options.max_queued = 1;
+    let server = start(options);
+    let slow = "fn main() { std::thread::sleep(std::time::Duration::from_millis(2000)); println!(\"slow\"); }";
+    let body = serde_json::json!({"channel": "stable", "mode": "debug", "edition": "2024",
+        "crateType": "bin", "tests": false, "code": slow})
+    .to_string();
+    let statuses: Vec<(u16, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..3)
+            .map(|i| {
+                let (server, body) = (&server, &body);
+                scope.spawn(move || {
+                    std::thread::sleep(Duration::from_millis(300 * i));
+                    let response = server.post("/execute", body.as_bytes(), &[]);
+                    (response.status, response.text())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let busy: Vec<_> = statuses.iter().filter(|(status, _)| *status == 503).collect();
+    let ok = statuses.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!((ok, busy.len()), (2, 1), "{statuses:?}");
+    assert!(busy[0].1.contains("the local playground is busy"), "{statuses:?}");
+    server.assert_still_serving();
+}
