@@ -258,14 +258,27 @@ pub fn check_links(root: &Path, html_dir: &Path) -> Result<(LinkReport, Problems
     let mut problems = Problems::default();
     let mut report = LinkReport { pages: pages.len(), links: 0 };
     let mut sorted: Vec<&PathBuf> = pages.keys().collect();
-    sorted.sort();
+    // The print page last, so it can skip what the chapters reported.
+    sorted.sort_by_key(|p| (p.file_name().is_some_and(|n| n == "print.html"), p.to_path_buf()));
+    let mut reported: Vec<String> = Vec::new();
     for page_path in sorted {
         let page = &pages[page_path];
         // mdBook's 404 page is served from any depth, so its links are
         // written relative to `site-url`, not to the file.
-        if page_path.file_name().is_some_and(|n| n == "404.html") {
+        let file_name = page_path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if page_path.parent() == Some(html_dir) && file_name == "404.html" {
             continue;
         }
+        // mdBook writes the first chapter a second time as index.html when
+        // the book has no index page of its own; its links are checked once,
+        // on the chapter's page.
+        let has_own_index = root.join("src/index.md").exists() || root.join("src/README.md").exists();
+        if page_path.parent() == Some(html_dir) && file_name == "index.html" && !has_own_index {
+            continue;
+        }
+        // The print page repeats every chapter; report its links only when
+        // they are broken there alone (its rewriting of links is mdBook's).
+        let is_print = page_path.parent() == Some(html_dir) && file_name == "print.html";
         let mut seen = BTreeSet::new();
         for link in &page.links {
             if is_external(link) || !seen.insert(link.clone()) {
@@ -286,8 +299,15 @@ pub fn check_links(root: &Path, html_dir: &Path) -> Result<(LinkReport, Problems
                 );
                 if joined.is_dir() { joined.join("index.html") } else { joined }
             };
+            // Broken links are remembered by their last part, which the print
+            // page keeps when it rewrites `page.html#x` into `#x`.
+            let key = fragment.unwrap_or(file_part).to_string();
+            if is_print && reported.contains(&key) {
+                continue;
+            }
             let where_ = source_of(root, html_dir, page_path, link);
             if !target.exists() {
+                reported.push(key);
                 problems.at(
                     where_,
                     format!("link `{link}` points at {}, which the book does not have", rel(html_dir, &target)),
@@ -298,6 +318,7 @@ pub fn check_links(root: &Path, html_dir: &Path) -> Result<(LinkReport, Problems
                 let fragment = percent_decode(fragment);
                 let has_id = pages.get(&target).is_some_and(|p| p.ids.contains(&fragment));
                 if target.extension().is_some_and(|x| x == "html") && !has_id {
+                    reported.push(key);
                     problems.at(
                         where_,
                         format!("link `{link}`: {} has no element with id `{fragment}`", rel(html_dir, &target)),

@@ -129,6 +129,10 @@ impl Listing {
     /// Applies the listing's normalization rules.
     pub fn normalize(&self, text: &str) -> String {
         let mut text = text.replace("\r\n", "\n");
+        // Since Rust 1.92 a panic names the thread's id, which differs on
+        // every run: `thread 'main' (13038) panicked at`. The book shows the
+        // real line; the comparison ignores the number.
+        text = panic_thread_id().replace_all(&text, "$1 (ID) panicked at").into_owned();
         for (regex, replace) in &self.normalize {
             text = regex.replace_all(&text, replace.as_str()).into_owned();
         }
@@ -152,6 +156,11 @@ impl Listing {
             }
         }
     }
+}
+
+fn panic_thread_id() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(r"(thread '[^']*') \(\d+\) panicked at").unwrap())
 }
 
 /// All listings of the book at `root`, sorted by folder, or every problem

@@ -62,6 +62,14 @@ enum Supports {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.unwrap_or_else(default_root);
+    // Paths from cargo are absolute; compare like with like.
+    let root = match root.canonicalize() {
+        Ok(root) => root,
+        Err(err) => {
+            eprintln!("error: the book root {} cannot be read: {err}", root.display());
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match cli.command {
         Command::Build => book::build_logged(&root).map(|_| ()),
         Command::Serve { port } => serve::serve(&root, port),
