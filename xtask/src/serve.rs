@@ -1,4 +1,10 @@
 //! `cargo xtask serve`: build the book, serve it on loopback, rebuild on change.
+//!
+//! The same origin also serves the local playground (the `book-playground`
+//! crate): play.rust-lang.org's API at `/execute`, `/evaluate.json` and
+//! `/meta/crates`, plus `/meta/session`, where the book's pages (and only
+//! they) read the per-launch token. `theme/playground.js` finds it there and
+//! runs code locally; on any other server it uses play.rust-lang.org.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -30,13 +36,27 @@ fn newest_change(root: &Path) -> Option<SystemTime> {
 
 pub fn serve(root: &Path, port: u16) -> Result<()> {
     let built = book::build_logged(root)?;
+    // The playground's crates are built once, now, so no Run waits for Cargo.
+    eprintln!("building the local playground's crates (once) ...");
+    let playground = book_playground::Playground::start(book_playground::Options::new(root));
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
         let listener = tokio::net::TcpListener::bind(address)
             .await
             .with_context(|| format!("listening on {address} (is another server using port {port}? try --port)"))?;
-        let app = axum::Router::new().fallback_service(ServeDir::new(&built.html_dir));
+        let address = listener.local_addr()?;
+        let mut app = axum::Router::new();
+        match &playground {
+            Ok(playground) => app = app.merge(playground.router(address)),
+            // The book is still worth serving: its Run buttons then use
+            // play.rust-lang.org, as on the published site.
+            Err(err) => eprintln!("warning: the local playground is off, Run uses play.rust-lang.org: {err:#}"),
+        }
+        let app = app.fallback_service(ServeDir::new(&built.html_dir));
+        if playground.is_ok() {
+            println!("local playground ready: Run compiles with the listings' crates on this machine");
+        }
         println!("serving the book at http://{address}/  (Ctrl-C stops)");
 
         let root = root.to_path_buf();

@@ -1,0 +1,404 @@
+// The book's Run button: runs a listing on the local playground when the
+// book is served by `cargo xtask serve`, and on play.rust-lang.org
+// everywhere else.
+//
+// Loaded through book.toml's `additional-js`, after mdBook's book.js, which
+// it leaves untouched: it replaces the play buttons that book.js created
+// (dropping book.js's click handler, which only knows play.rust-lang.org's
+// old /evaluate.json API, a 6 s timeout and no stderr) with its own, and
+// takes over the editor's Ctrl-Enter.
+//
+// Which backend: only a page whose own origin is a loopback address asks
+// its own server for `/meta/session` (a same-origin request). `cargo xtask
+// serve` answers with the playground's per-launch token; any other server
+// does not, and the page uses play.rust-lang.org. The published site never
+// makes a request to localhost.
+(function bookPlayground() {
+    'use strict';
+
+    const ONLINE = 'https://play.rust-lang.org';
+    const ONLINE_TIMEOUT_MS = 20000;
+    // Compiling, queueing and the program's own time limit, with room.
+    const LOCAL_TIMEOUT_EXTRA_MS = 90000;
+    const STD_CRATES = new Set(['std', 'core', 'alloc', 'proc_macro', 'test', 'crate', 'self', 'super']);
+    const PRIMITIVES = new Set([
+        'i8', 'i16', 'i32', 'i64', 'i128', 'isize', 'u8', 'u16', 'u32', 'u64', 'u128', 'usize',
+        'f32', 'f64', 'bool', 'char', 'str',
+    ]);
+
+    const blocks = Array.from(document.querySelectorAll('pre.playground'));
+    if (blocks.length === 0) {
+        return;
+    }
+
+    function isLoopback(hostname) {
+        return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+    }
+
+    function fetchWithTimeout(url, options, timeoutMs) {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), timeoutMs);
+        return fetch(url, Object.assign({}, options, {signal: controller.signal}))
+            .finally(() => clearTimeout(timer));
+    }
+
+    function onlineBackend() {
+        const backend = {
+            kind: 'online',
+            name: 'play.rust-lang.org',
+            url: ONLINE + '/execute',
+            headers: {'Content-Type': 'application/json'},
+            timeoutMs: ONLINE_TIMEOUT_MS,
+            // Filled in when /meta/crates answers; until then (or if it
+            // never does) no listing is held back for its crates.
+            crates: null,
+        };
+        fetchWithTimeout(ONLINE + '/meta/crates', {method: 'GET', mode: 'cors'}, ONLINE_TIMEOUT_MS)
+            .then(response => response.ok ? response.json() : null)
+            .then(reply => {
+                if (reply && Array.isArray(reply.crates)) {
+                    backend.crates = new Set(reply.crates.map(c => c.id));
+                }
+            })
+            .catch(() => {});
+        return backend;
+    }
+
+    function localBackend(session) {
+        return {
+            kind: 'local',
+            name: 'the local playground',
+            url: location.origin + '/execute',
+            headers: {'Content-Type': 'application/json', 'X-Playground-Token': session.token},
+            timeoutMs: session.runTimeoutSecs * 1000 + LOCAL_TIMEOUT_EXTRA_MS,
+            crates: new Set(session.crates.map(c => c.id)),
+            rustc: session.rustc,
+        };
+    }
+
+    const backend = (location.protocol === 'http:' && isLoopback(location.hostname))
+        ? fetchWithTimeout(location.origin + '/meta/session', {credentials: 'same-origin'}, 5000)
+            .then(response => {
+                if (!response.ok) {
+                    throw new Error('no local playground here');
+                }
+                return response.json();
+            })
+            .then(session => {
+                if (typeof session.token !== 'string' || !Array.isArray(session.crates)) {
+                    throw new Error('not a playground session');
+                }
+                return localBackend(session);
+            })
+            .catch(() => onlineBackend())
+        : Promise.resolve(onlineBackend());
+
+    // For the browser tests and the curious: which backend this page uses.
+    window.bookPlayground = {backend: backend};
+
+    // ---- What a listing needs -------------------------------------------
+
+    function listingOf(pre) {
+        const figure = pre.closest('figure.listing');
+        if (!figure) {
+            return null;
+        }
+        const command = figure.querySelector('.listing-command');
+        return {
+            package: figure.dataset.package || '',
+            kind: figure.dataset.kind || '',
+            command: command ? command.textContent.trim() : 'cargo run -p ' + figure.dataset.package,
+        };
+    }
+
+    // The crates a program names: `use tokio::...`, `tokio::spawn`,
+    // `#[tokio::main]`, `extern crate tokio`. Modules it declares itself
+    // and primitive types are not crates.
+    function cratesUsed(code) {
+        const stripped = code
+            .replace(/\/\*[\s\S]*?\*\//g, ' ')
+            .replace(/\/\/[^\n]*/g, ' ')
+            .replace(/"(?:[^"\\]|\\.)*"/g, '""');
+        const local = new Set();
+        const used = new Set();
+        for (const m of stripped.matchAll(/\bmod\s+([A-Za-z_][A-Za-z0-9_]*)/g)) {
+            local.add(m[1]);
+        }
+        // In `use a::{b::c, d as e};` only `a` can be a crate; every other
+        // name in it is something the program now has in scope.
+        const withoutUses = stripped.replace(/\buse\s+([^;]*);/g, (_, tree) => {
+            const names = tree.match(/[A-Za-z_][A-Za-z0-9_]*/g) || [];
+            const first = tree.trim().replace(/^::\s*/, '').match(/^[A-Za-z_][A-Za-z0-9_]*/);
+            names.forEach(name => local.add(name));
+            if (first && /^\s*(?:::\s*)?[A-Za-z_][A-Za-z0-9_]*\s*::/.test(tree)) {
+                local.delete(first[0]);
+                used.add(first[0]);
+            }
+            return ' ';
+        });
+        // `name::` at the start of a path, not `Type::`, not `f::<T>()`.
+        for (const m of withoutUses.matchAll(/(^|[^A-Za-z0-9_:$])([a-z_][a-z0-9_]*)\s*::(?!\s*<)/g)) {
+            used.add(m[2]);
+        }
+        for (const m of stripped.matchAll(/\bextern\s+crate\s+([A-Za-z_][A-Za-z0-9_]*)/g)) {
+            used.add(m[1]);
+        }
+        return Array.from(used).filter(name => !STD_CRATES.has(name) && !PRIMITIVES.has(name) && !local.has(name));
+    }
+
+    // Why this code cannot run on `backend`, or null when it can.
+    function obstacle(code, backend) {
+        const files = code.match(/^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+[A-Za-z_][A-Za-z0-9_]*\s*;/m);
+        if (files) {
+            return 'This listing is made of several files (`' + files[0].trim() + '`), and '
+                + backend.name + ' runs a single file.';
+        }
+        if (backend.crates) {
+            const missing = cratesUsed(code).filter(name => !backend.crates.has(name));
+            if (missing.length > 0) {
+                return 'This listing uses ' + missing.map(n => '`' + n + '`').join(', ')
+                    + ', which ' + backend.name + ' does not offer.';
+            }
+        }
+        return null;
+    }
+
+    function editionOf(pre) {
+        const code = pre.querySelector('code');
+        for (const cls of code.classList) {
+            if (/^edition20\d\d$/.test(cls)) {
+                return cls.slice('edition'.length);
+            }
+        }
+        return '2024';
+    }
+
+    function requestFor(pre, code) {
+        const listing = listingOf(pre);
+        const hasMain = /\bfn\s+main\s*\(/.test(code);
+        const kindTests = listing && ['tests', 'exercise', 'serves'].includes(listing.kind);
+        const tests = kindTests || (!hasMain && /#\[(?:tokio::)?test\b/.test(code));
+        return {
+            channel: 'stable',
+            mode: 'debug',
+            edition: editionOf(pre),
+            crateType: hasMain ? 'bin' : 'lib',
+            tests: tests,
+            backtrace: false,
+            code: code,
+        };
+    }
+
+    // ---- Output ----------------------------------------------------------
+
+    function outputOf(pre) {
+        let output = pre.nextElementSibling;
+        if (!output || !output.classList.contains('playground-output')) {
+            output = document.createElement('div');
+            output.className = 'playground-output';
+            output.setAttribute('aria-live', 'polite');
+            output.innerHTML = '<div class="playground-status"></div>'
+                + '<pre class="playground-stdout" data-label="stdout"><code></code></pre>'
+                + '<pre class="playground-stderr" data-label="stderr"><code></code></pre>'
+                + '<div class="playground-local"></div>';
+            pre.after(output);
+        }
+        return output;
+    }
+
+    function show(pre, state, parts) {
+        const output = outputOf(pre);
+        output.dataset.state = state;
+        output.querySelector('.playground-status').textContent = parts.status || '';
+        for (const [cls, text] of [['playground-stdout', parts.stdout], ['playground-stderr', parts.stderr]]) {
+            const block = output.querySelector('.' + cls);
+            block.querySelector('code').textContent = text || '';
+            block.hidden = !text;
+        }
+        const local = output.querySelector('.playground-local');
+        local.textContent = '';
+        local.hidden = !parts.command;
+        if (parts.command) {
+            local.append('Run it on your machine: ');
+            const code = document.createElement('code');
+            code.textContent = parts.command;
+            local.append(code);
+        }
+    }
+
+    function localCommand(pre) {
+        const listing = listingOf(pre);
+        return listing ? listing.command : null;
+    }
+
+    // ---- Running -----------------------------------------------------------
+
+    async function run(pre) {
+        if (pre.dataset.running === 'true') {
+            return;
+        }
+        pre.dataset.running = 'true';
+        try {
+            await runOnce(pre);
+        } finally {
+            pre.dataset.running = 'false';
+        }
+    }
+
+    async function runOnce(pre) {
+        const code = playground_text(pre, true); // eslint-disable-line no-undef
+        show(pre, 'running', {status: 'Starting…'});
+        const chosen = await backend;
+        const why = obstacle(code, chosen);
+        if (why) {
+            show(pre, 'cannot-run', {status: why, command: localCommand(pre) || null});
+            return;
+        }
+        show(pre, 'running', {status: 'Running on ' + chosen.name + '…'});
+        let response;
+        try {
+            response = await fetchWithTimeout(chosen.url, {
+                method: 'POST',
+                mode: chosen.kind === 'online' ? 'cors' : 'same-origin',
+                headers: chosen.headers,
+                body: JSON.stringify(requestFor(pre, code)),
+            }, chosen.timeoutMs);
+        } catch (error) {
+            const status = error.name === 'AbortError'
+                ? chosen.name + ' did not answer within ' + Math.round(chosen.timeoutMs / 1000) + ' s.'
+                : 'Could not reach ' + chosen.name + ' (' + error.message + ').';
+            show(pre, 'error', {status: status, command: localCommand(pre)});
+            return;
+        }
+        let reply = null;
+        try {
+            reply = await response.json();
+        } catch (_) {
+            reply = null;
+        }
+        if (!response.ok || !reply || typeof reply.success !== 'boolean') {
+            const detail = reply && typeof reply.error === 'string'
+                ? reply.error
+                : 'an unexpected reply (HTTP ' + response.status + ')';
+            show(pre, 'error', {
+                status: chosen.name + ' could not run it: ' + detail,
+                command: localCommand(pre),
+            });
+            return;
+        }
+        const where = chosen.kind === 'local' ? 'local playground' : chosen.name;
+        show(pre, reply.success ? 'success' : 'failure', {
+            status: reply.success
+                ? 'Finished on ' + where + '.'
+                : 'Failed on ' + where + (reply.exitDetail ? ' (' + reply.exitDetail + ')' : '') + '.',
+            stdout: typeof reply.stdout === 'string' ? reply.stdout : '',
+            stderr: typeof reply.stderr === 'string' ? reply.stderr : '',
+        });
+    }
+
+    // ---- Editing -------------------------------------------------------------
+
+    function aceTheme() {
+        const html = document.documentElement;
+        const dark = ['coal', 'navy', 'ayu'].some(theme => html.classList.contains(theme));
+        return dark ? 'ace/theme/tomorrow_night' : 'ace/theme/dawn';
+    }
+
+    function bindRunKey(editor, pre) {
+        editor.commands.addCommand({
+            name: 'run',
+            bindKey: {win: 'Ctrl-Enter', mac: 'Ctrl-Enter'},
+            exec: () => run(pre),
+        });
+        // book.js may (re)bind a `run` command of its own that goes to
+        // play.rust-lang.org's old API; whichever is bound, ours runs.
+        editor.commands.on('exec', event => {
+            if (event.command && event.command.name === 'run') {
+                event.preventDefault();
+                event.stopPropagation();
+                run(pre);
+            }
+        });
+    }
+
+    // Turns a listing into mdBook's editor, showing the whole program (the
+    // lines the chapter hides too, since they are part of what runs).
+    function makeEditable(pre) {
+        const code = pre.querySelector('code');
+        if (code.classList.contains('editable')) {
+            return window.ace.edit(code);
+        }
+        const text = playground_text(pre, true); // eslint-disable-line no-undef
+        code.classList.remove('hide-boring', 'hljs', 'language-rust');
+        code.classList.add('editable');
+        code.textContent = text;
+        const editor = window.ace.edit(code);
+        editor.setOptions({
+            highlightActiveLine: false,
+            showPrintMargin: false,
+            showLineNumbers: Boolean(window.playground_line_numbers),
+            showGutter: Boolean(window.playground_line_numbers),
+            maxLines: Infinity,
+            fontSize: '0.875em',
+        });
+        editor.$blockScrolling = Infinity;
+        editor.getSession().setMode('ace/mode/rust');
+        editor.setTheme(aceTheme());
+        editor.originalCode = text;
+        if (Array.isArray(window.editors)) {
+            window.editors.push(editor);
+        }
+        bindRunKey(editor, pre);
+        const buttons = pre.querySelector('.buttons');
+        buttons.querySelectorAll('button').forEach(button => {
+            if (button.title === 'Show hidden lines' || button.title === 'Hide lines'
+                || button.classList.contains('edit-button')) {
+                button.remove();
+            }
+        });
+        const reset = document.createElement('button');
+        reset.className = 'reset-button';
+        reset.title = 'Undo changes';
+        reset.setAttribute('aria-label', reset.title);
+        const icon = document.getElementById('fa-clock-rotate-left');
+        reset.innerHTML = icon ? icon.innerHTML : '↺';
+        reset.addEventListener('click', () => {
+            editor.setValue(editor.originalCode);
+            editor.clearSelection();
+        });
+        buttons.insertBefore(reset, buttons.querySelector('.play-button'));
+        editor.focus();
+        return editor;
+    }
+
+    // ---- Buttons ---------------------------------------------------------------
+
+    blocks.forEach(pre => {
+        const code = pre.querySelector('code');
+        const old = pre.querySelector('.play-button');
+        if (!old) {
+            return;
+        }
+        // A fresh button sheds book.js's click handler.
+        const button = old.cloneNode(true);
+        old.replaceWith(button);
+        const noRun = code.classList.contains('no_run');
+        button.hidden = noRun;
+        button.classList.toggle('hidden', noRun);
+        button.addEventListener('click', () => run(pre));
+
+        if (window.ace) {
+            if (code.classList.contains('editable')) {
+                bindRunKey(window.ace.edit(code), pre);
+            } else {
+                const edit = document.createElement('button');
+                edit.className = 'edit-button';
+                edit.title = 'Edit this code';
+                edit.setAttribute('aria-label', edit.title);
+                edit.textContent = '✎';
+                edit.addEventListener('click', () => makeEditable(pre));
+                button.before(edit);
+            }
+        }
+    });
+})();
