@@ -73,6 +73,19 @@ impl Preprocessor for ListingsPreprocessor {
             };
             let mut blocks = scan.blocks;
             for block in blocks.iter_mut() {
+                // listings/ch02/... belongs to chapter 2: a reader looking for
+                // Listing 2-3's crate finds it where the number says.
+                let folder = block.package.split('-').next().unwrap_or_default();
+                if folder.strip_prefix("ch").and_then(|n| n.parse::<u32>().ok()) != Some(number) {
+                    problems.at_line(
+                        &source,
+                        block.start,
+                        format!(
+                            "this listing shows {}, but listings of chapter {number} live in listings/ch{number:02}/",
+                            block.file
+                        ),
+                    );
+                }
                 let next = next_in_chapter.entry(number).or_insert(1);
                 block.number = format!("{number}-{next}");
                 *next += 1;
