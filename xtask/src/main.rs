@@ -4,10 +4,13 @@
 
 mod book;
 mod checks;
+mod lint;
 mod listings;
+mod playground_bench;
 mod preprocess;
 mod problems;
 mod run;
+mod scaffold;
 mod serve;
 
 use std::path::PathBuf;
@@ -45,6 +48,35 @@ enum Command {
         /// Only these packages (all listings when none are given).
         packages: Vec<String>,
     },
+    /// Time Runs on the local playground against a bare rustc compile
+    /// of the same listings (p50/p95), and check 4 concurrent Runs.
+    BenchPlayground {
+        /// Measured Runs (and bare compiles) per listing.
+        #[arg(long, default_value_t = 10)]
+        iterations: usize,
+    },
+    /// Create a listing crate at listings/<chapter>/<name>/ and print the
+    /// block to paste into the chapter.
+    NewListing {
+        /// The chapter, like `ch05`.
+        chapter: String,
+        /// The listing's name in kebab-case, like `spawn-borrow`; the
+        /// package is `<chapter>-<name>`.
+        name: String,
+        /// runs, tests, does-not-compile, panics, serves or exercise.
+        #[arg(long, value_parser = scaffold::parse_kind)]
+        kind: listings::Kind,
+    },
+    /// Create a chapter: src/chNN-<slug>.md, its solutions page, their
+    /// SUMMARY.md entries, and listings/chNN/.
+    NewChapter {
+        /// The chapter number, like 8.
+        number: u32,
+        /// The file name's slug in kebab-case, like `streams`.
+        slug: String,
+        /// The title, like "Streams".
+        title: String,
+    },
     /// The mdBook preprocessor protocol, for a plain `mdbook build`
     /// (book.toml names this command).
     #[command(hide = true)]
@@ -75,6 +107,9 @@ fn main() -> ExitCode {
         Command::Serve { port } => serve::serve(&root, port),
         Command::Test => run::test(&root),
         Command::Bless { packages } => run::bless(&root, &packages),
+        Command::NewListing { chapter, name, kind } => scaffold::new_listing(&root, &chapter, &name, kind),
+        Command::NewChapter { number, slug, title } => scaffold::new_chapter(&root, number, &slug, &title),
+        Command::BenchPlayground { iterations } => playground_bench::bench(&root, iterations),
         Command::Preprocess { supports: Some(Supports::Supports { renderer }) } => {
             // Our preprocessor only adds HTML around listings, which any
             // renderer that understands Markdown with inline HTML accepts.

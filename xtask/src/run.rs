@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::listings::{self, COMPILE_ERROR_FEATURE, Kind, Listing};
 use crate::problems::Problems;
-use crate::{book, checks};
+use crate::{book, checks, lint};
 
 /// A listing that runs longer than this is stopped and reported.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
@@ -58,6 +58,12 @@ pub fn test(root: &Path) -> Result<()> {
         "sources   {} chapter files, {} includes resolved, every listing shown, no inline Rust, no internet",
         sources.chapters, sources.includes
     ));
+
+    // 2b. Lints a pull request must pass: fmt, clippy, spelling, workflows.
+    for outcome in lint::run(root, &mut problems) {
+        tally.record(outcome.ok);
+        tally.lines.push(outcome.line);
+    }
 
     // 3. Build everything once, then verify each listing by its kind.
     eprintln!("building the workspace ...");

@@ -1,0 +1,212 @@
+//! `cargo xtask bench-playground`: how long a Run on the local playground
+//! takes, next to a bare `rustc` compile of the same code against the same
+//! prebuilt crates, measured in the same run, pair by pair.
+//!
+//! A Run is timed from sending `POST /execute` to having the whole reply:
+//! the queue, writing the file, rustc, running the program, and HTTP. The
+//! bare compile is the very rustc command line a Run uses
+//! (`Playground::rustc_command`), started from here. Their ratio is the
+//! playground's overhead; the goal is a p50 of at most 1.3.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use book_playground::{Job, Options, Playground, client};
+
+/// The listings measured: small programs of the book that finish at once,
+/// so the time is the compiler's (and ours), not the program's.
+pub const LISTINGS: &[&str] = &[
+    "listings/ch02/count-to",
+    "listings/ch02/async-move",
+    "listings/ch04/spawn-join",
+    "listings/ch04/flavors",
+    "listings/ch06/animal-race",
+];
+
+/// The goal for p50(Run) / p50(bare rustc).
+const GOAL: f64 = 1.3;
+
+struct Sample {
+    run: Duration,
+    bare: Duration,
+}
+
+pub fn bench(root: &Path, iterations: usize) -> Result<()> {
+    ensure!(iterations >= 1, "--iterations must be at least 1");
+    let mut programs = Vec::new();
+    for dir in LISTINGS {
+        let file = root.join(dir).join("src/main.rs");
+        let code = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {} (a listing the benchmark measures; see LISTINGS in xtask/src/playground_bench.rs)", file.display()))?;
+        programs.push((dir.to_string(), code));
+    }
+
+    eprintln!("building the playground's crates (once) ...");
+    let playground = Playground::start(Options::new(root))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    let addr = listener.local_addr()?;
+    let router = playground.router(addr);
+    runtime.spawn(async move { axum::serve(listener, router).await });
+
+    let scratch = std::env::temp_dir().join(format!("book-playground-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    let _cleanup = RemoveOnDrop(scratch.clone());
+
+    let run = |code: &str| -> Result<Duration> {
+        let body = serde_json::json!({
+            "channel": "stable", "mode": "debug", "edition": "2024", "crateType": "bin",
+            "tests": false, "backtrace": false, "code": code,
+        })
+        .to_string();
+        let origin = format!("http://{addr}");
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("Origin", origin.as_str()),
+            ("X-Playground-Token", playground.token()),
+        ];
+        let start = Instant::now();
+        let response = client::request(addr, "POST", "/execute", &headers, body.as_bytes(), Duration::from_secs(120))?;
+        let took = start.elapsed();
+        let reply = response.json()?;
+        ensure!(response.status == 200 && reply["success"] == true, "a Run failed: {reply:#}");
+        Ok(took)
+    };
+    let bare = |code: &str| -> Result<Duration> {
+        let source = scratch.join("main.rs");
+        std::fs::write(&source, code)?;
+        let mut command = playground.rustc_command(&Job::bin(code), &source, &scratch.join("bare"));
+        command.current_dir(&scratch);
+        let start = Instant::now();
+        let output = command.output().context("running rustc")?;
+        let took = start.elapsed();
+        ensure!(output.status.success(), "bare rustc failed: {}", String::from_utf8_lossy(&output.stderr));
+        Ok(took)
+    };
+
+    // Warm the disk cache and the dynamic linker for both.
+    for (_, code) in &programs {
+        run(code)?;
+        bare(code)?;
+    }
+
+    println!(
+        "Local playground: {} listings x {iterations} iterations, rustc {}",
+        programs.len(),
+        rustc_version(&playground)
+    );
+    println!("{:<28} {:>9} {:>9} {:>9} {:>9} {:>7}", "listing", "Run p50", "Run p95", "rustc p50", "rustc p95", "ratio");
+    let mut all: Vec<Sample> = Vec::new();
+    let mut per_listing: Vec<(String, Vec<Sample>)> = programs.iter().map(|(n, _)| (n.clone(), Vec::new())).collect();
+    for i in 0..iterations {
+        for (index, (_, code)) in programs.iter().enumerate() {
+            // Alternate which goes first, so neither always finds a warmer cache.
+            let (run_took, bare_took) = if i % 2 == 0 {
+                let r = run(code)?;
+                (r, bare(code)?)
+            } else {
+                let b = bare(code)?;
+                (run(code)?, b)
+            };
+            per_listing[index].1.push(Sample { run: run_took, bare: bare_took });
+        }
+    }
+    for (name, samples) in &per_listing {
+        let runs: Vec<Duration> = samples.iter().map(|s| s.run).collect();
+        let bares: Vec<Duration> = samples.iter().map(|s| s.bare).collect();
+        println!(
+            "{:<28} {:>9} {:>9} {:>9} {:>9} {:>7.2}",
+            name.trim_start_matches("listings/"),
+            ms(percentile(&runs, 50)),
+            ms(percentile(&runs, 95)),
+            ms(percentile(&bares, 50)),
+            ms(percentile(&bares, 95)),
+            secs(percentile(&runs, 50)) / secs(percentile(&bares, 50)),
+        );
+    }
+    for (_, samples) in per_listing {
+        all.extend(samples);
+    }
+    let runs: Vec<Duration> = all.iter().map(|s| s.run).collect();
+    let bares: Vec<Duration> = all.iter().map(|s| s.bare).collect();
+    let mut ratios: Vec<f64> = all.iter().map(|s| secs(s.run) / secs(s.bare)).collect();
+    ratios.sort_by(|a, b| a.total_cmp(b));
+    let ratio_p50 = ratios[(ratios.len() - 1) / 2];
+    println!(
+        "{:<28} {:>9} {:>9} {:>9} {:>9} {:>7.2}",
+        "all",
+        ms(percentile(&runs, 50)),
+        ms(percentile(&runs, 95)),
+        ms(percentile(&bares, 50)),
+        ms(percentile(&bares, 95)),
+        secs(percentile(&runs, 50)) / secs(percentile(&bares, 50)),
+    );
+    println!(
+        "p50 of the per-pair ratio Run/rustc: {ratio_p50:.2} (goal <= {GOAL}: {})",
+        if ratio_p50 <= GOAL { "met" } else { "NOT met" }
+    );
+
+    // Four Runs at once, as four readers pressing Run together.
+    let start = Instant::now();
+    let results: Vec<Result<Duration>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let code = &programs[i % programs.len()].1;
+                let run = &run;
+                scope.spawn(move || run(code))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| bail!("a Run thread panicked"))).collect()
+    });
+    let wall = start.elapsed();
+    let failed: Vec<String> = results.iter().filter_map(|r| r.as_ref().err().map(|e| format!("{e:#}"))).collect();
+    let latencies: Vec<String> = results.iter().filter_map(|r| r.as_ref().ok().map(|d| ms(*d))).collect();
+    println!(
+        "4 concurrent Runs: {} of 4 succeeded in {} (each: {})",
+        4 - failed.len(),
+        ms(wall),
+        latencies.join(", ")
+    );
+    if !failed.is_empty() {
+        bail!("concurrent Runs failed:\n{}", failed.join("\n"));
+    }
+    drop(playground);
+    Ok(())
+}
+
+fn rustc_version(playground: &Arc<Playground>) -> String {
+    let crates = playground.crates();
+    let tokio = crates.iter().find(|c| c.name == "tokio").map(|c| c.version.clone()).unwrap_or_default();
+    let version = std::process::Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().trim_start_matches("rustc ").to_string())
+        .unwrap_or_default();
+    format!("{version}, tokio {tokio}")
+}
+
+fn percentile(samples: &[Duration], p: usize) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    // Nearest rank.
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted[rank - 1]
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
+
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
