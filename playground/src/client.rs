@@ -24,7 +24,10 @@ impl HttpResponse {
 
     pub fn json(&self) -> io::Result<serde_json::Value> {
         serde_json::from_slice(&self.body).map_err(|e| {
-            io::Error::new(io::ErrorKind::InvalidData, format!("reply is not JSON ({e}): {}", self.text()))
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("reply is not JSON ({e}): {}", self.text()),
+            )
         })
     }
 }
@@ -68,11 +71,9 @@ fn read_response(stream: &mut TcpStream) -> io::Result<HttpResponse> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line)?;
-    let status = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, format!("bad status line {line:?}")))?;
+    let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidData, format!("bad status line {line:?}"))
+    })?;
     let mut headers = Vec::new();
     loop {
         line.clear();
@@ -85,14 +86,17 @@ fn read_response(stream: &mut TcpStream) -> io::Result<HttpResponse> {
             headers.push((name.trim().to_string(), value.trim().to_string()));
         }
     }
-    let find = |name: &str| headers.iter().find(|(n, _): &&(String, String)| n.eq_ignore_ascii_case(name));
+    let find =
+        |name: &str| headers.iter().find(|(n, _): &&(String, String)| n.eq_ignore_ascii_case(name));
     let mut body = Vec::new();
     if find("transfer-encoding").is_some_and(|(_, v)| v.eq_ignore_ascii_case("chunked")) {
         loop {
             line.clear();
             reader.read_line(&mut line)?;
             let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16)
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, format!("bad chunk size {line:?}")))?;
+                .map_err(|_| {
+                    io::Error::new(io::ErrorKind::InvalidData, format!("bad chunk size {line:?}"))
+                })?;
             if size == 0 {
                 break;
             }

@@ -174,7 +174,9 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
                         dirs.insert(dir.to_path_buf());
                     }
                 }
-                let (Some(id), Some(target)) = (message.package_id, message.target) else { continue };
+                let (Some(id), Some(target)) = (message.package_id, message.target) else {
+                    continue;
+                };
                 if !wanted.contains_key(&id) {
                     continue;
                 }
@@ -182,7 +184,11 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
                 let is_lib = target.kind.iter().any(|k| k == "lib" || k == "rlib");
                 let pick = message.filenames.iter().find(|f| {
                     let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
-                    if is_proc_macro { matches!(ext, "so" | "dylib" | "dll") } else { is_lib && ext == "rlib" }
+                    if is_proc_macro {
+                        matches!(ext, "so" | "dylib" | "dll")
+                    } else {
+                        is_lib && ext == "rlib"
+                    }
                 });
                 if let Some(path) = pick {
                     found.insert(id, path.clone());
@@ -265,7 +271,9 @@ fn resolve(
         .packages
         .iter()
         .find(|p| p.name == PACKAGE && metadata.workspace_members.contains(&p.id))
-        .with_context(|| format!("the workspace at {} has no member named {PACKAGE}", root.display()))?;
+        .with_context(|| {
+            format!("the workspace at {} has no member named {PACKAGE}", root.display())
+        })?;
     let resolve = metadata.resolve.context("`cargo metadata` gave no dependency resolution")?;
     let node = resolve
         .nodes

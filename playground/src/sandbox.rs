@@ -153,7 +153,11 @@ fn tasks_of_user(uid: u32) -> u64 {
 }
 
 /// Applies the confinement to a command that runs a Run's program.
-pub fn confine(command: &mut Command, dir: &Path, confinement: &Confinement<'_>) -> std::io::Result<()> {
+pub fn confine(
+    command: &mut Command,
+    dir: &Path,
+    confinement: &Confinement<'_>,
+) -> std::io::Result<()> {
     let nproc = match confinement.identity {
         Some(identity) => {
             // The program's folder becomes its own, so it can write files
@@ -171,7 +175,10 @@ pub fn confine(command: &mut Command, dir: &Path, confinement: &Confinement<'_>)
     unsafe {
         command.pre_exec(move || {
             let limit = |resource, value: u64| {
-                let rlim = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
+                let rlim = libc::rlimit {
+                    rlim_cur: value as libc::rlim_t,
+                    rlim_max: value as libc::rlim_t,
+                };
                 if libc::setrlimit(resource, &rlim) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
@@ -189,7 +196,11 @@ pub fn confine(command: &mut Command, dir: &Path, confinement: &Confinement<'_>)
 /// Runs `command` in a process group of its own, collecting at most
 /// `output_limit` bytes of stdout and stderr together, for at most
 /// `timeout`. Whatever happens, the process group is killed afterwards.
-pub async fn run(mut command: Command, timeout: Duration, output_limit: usize) -> std::io::Result<Finished> {
+pub async fn run(
+    mut command: Command,
+    timeout: Duration,
+    output_limit: usize,
+) -> std::io::Result<Finished> {
     command
         .process_group(0)
         .stdin(Stdio::null())
@@ -249,7 +260,10 @@ pub async fn run(mut command: Command, timeout: Duration, output_limit: usize) -
     }
     drop(guard); // kills the group: the program and all it started
     if status.is_none() {
-        status = tokio::time::timeout(Duration::from_secs(5), child.wait()).await.ok().and_then(Result::ok);
+        status = tokio::time::timeout(Duration::from_secs(5), child.wait())
+            .await
+            .ok()
+            .and_then(Result::ok);
     }
     Ok(Finished { status, stdout, stderr, stopped })
 }

@@ -22,8 +22,8 @@ use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 
 use crate::api::{
-    CrateInformation, CratesResponse, ErrorResponse, EvaluateRequest, EvaluateResponse, ExecuteRequest,
-    ExecuteResponse, SessionResponse, TOKEN_HEADER,
+    CrateInformation, CratesResponse, ErrorResponse, EvaluateRequest, EvaluateResponse,
+    ExecuteRequest, ExecuteResponse, SessionResponse, TOKEN_HEADER,
 };
 use crate::deps::{self, Deps};
 use crate::sandbox::{self, Confinement, Identity, Stopped};
@@ -103,7 +103,11 @@ impl Job {
         let release = match request.mode.as_str() {
             "debug" => false,
             "release" => true,
-            other => return Err(ApiError::bad_request(format!("'{other}' is not a valid mode (debug or release)"))),
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "'{other}' is not a valid mode (debug or release)"
+                )));
+            }
         };
         let lib = match request.crate_type.as_str() {
             "bin" => false,
@@ -116,7 +120,14 @@ impl Job {
         };
         let edition = if request.edition.is_empty() { "2024".to_string() } else { request.edition };
         check_edition(&edition)?;
-        Ok(Job { code: request.code, edition, lib, tests: request.tests, release, backtrace: request.backtrace })
+        Ok(Job {
+            code: request.code,
+            edition,
+            lib,
+            tests: request.tests,
+            release,
+            backtrace: request.backtrace,
+        })
     }
 
     fn from_evaluate(request: EvaluateRequest) -> Result<Job, ApiError> {
@@ -160,7 +171,11 @@ impl Playground {
         let deps = deps::build(&root, &cargo)?;
         let (rustc, rustc_version) = find_rustc(&root)?;
         let token = random_hex(16)?;
-        let work_dir = std::env::temp_dir().join(format!("book-playground-{}-{}", std::process::id(), &token[..8]));
+        let work_dir = std::env::temp_dir().join(format!(
+            "book-playground-{}-{}",
+            std::process::id(),
+            &token[..8]
+        ));
         std::fs::create_dir_all(&work_dir)
             .with_context(|| format!("creating the playground's folder {}", work_dir.display()))?;
         // Runs may execute under a user id of their own (see sandbox.rs),
@@ -197,7 +212,11 @@ impl Playground {
         self.deps
             .crates
             .iter()
-            .map(|c| CrateInformation { name: c.package.clone(), version: c.version.clone(), id: c.crate_name.clone() })
+            .map(|c| CrateInformation {
+                name: c.package.clone(),
+                version: c.version.clone(),
+                id: c.crate_name.clone(),
+            })
             .collect()
     }
 
@@ -254,7 +273,10 @@ impl Playground {
                     ),
                 ));
             }
-            self.runs.acquire().await.map_err(|_| ApiError::internal("the playground is shutting down"))?
+            self.runs
+                .acquire()
+                .await
+                .map_err(|_| ApiError::internal("the playground is shutting down"))?
         };
         let n = self.counter.fetch_add(1, Ordering::SeqCst);
         let dir = RunDir::create(self.work_dir.join(format!("run-{n}")))
@@ -265,28 +287,50 @@ impl Playground {
     async fn compile_and_run(&self, job: &Job, dir: &Path) -> Result<ExecuteResponse, ApiError> {
         let source = dir.join("main.rs");
         let binary = dir.join("playground");
-        std::fs::write(&source, &job.code).map_err(|e| ApiError::internal(format!("writing the code: {e}")))?;
+        std::fs::write(&source, &job.code)
+            .map_err(|e| ApiError::internal(format!("writing the code: {e}")))?;
 
         let mut compile = tokio::process::Command::from(self.rustc_command(job, &source, &binary));
         compile.current_dir(dir);
-        let compiled = sandbox::run(compile, self.options.compile_timeout, self.options.output_limit)
-            .await
-            .map_err(|e| ApiError::internal(format!("starting rustc ({}): {e}", self.rustc.display())))?;
+        let compiled =
+            sandbox::run(compile, self.options.compile_timeout, self.options.output_limit)
+                .await
+                .map_err(|e| {
+                    ApiError::internal(format!("starting rustc ({}): {e}", self.rustc.display()))
+                })?;
         let mut stderr = String::from_utf8_lossy(&compiled.stderr).into_owned();
         if let Some(stopped) = compiled.stopped {
             let why = match stopped {
-                Stopped::TimedOut => format!("took longer than {} s", self.options.compile_timeout.as_secs()),
+                Stopped::TimedOut => {
+                    format!("took longer than {} s", self.options.compile_timeout.as_secs())
+                }
                 Stopped::OutputLimit => "wrote too many messages".to_string(),
             };
             stderr.push_str(&format!("\nerror: the compiler was stopped: it {why}\n"));
-            return Ok(ExecuteResponse { success: false, exit_detail: format!("compiler {why}"), stdout: String::new(), stderr });
+            return Ok(ExecuteResponse {
+                success: false,
+                exit_detail: format!("compiler {why}"),
+                stdout: String::new(),
+                stderr,
+            });
         }
-        let compile_status = compiled.status.map(|s| s.to_string()).unwrap_or_else(|| "killed".into());
+        let compile_status =
+            compiled.status.map(|s| s.to_string()).unwrap_or_else(|| "killed".into());
         if !compiled.status.is_some_and(|s| s.success()) {
-            return Ok(ExecuteResponse { success: false, exit_detail: compile_status, stdout: String::new(), stderr });
+            return Ok(ExecuteResponse {
+                success: false,
+                exit_detail: compile_status,
+                stdout: String::new(),
+                stderr,
+            });
         }
         if job.lib && !job.tests {
-            return Ok(ExecuteResponse { success: true, exit_detail: compile_status, stdout: String::new(), stderr });
+            return Ok(ExecuteResponse {
+                success: true,
+                exit_detail: compile_status,
+                stdout: String::new(),
+                stderr,
+            });
         }
 
         let identity = Identity::allocate();
@@ -423,7 +467,8 @@ impl IntoResponse for ApiError {
 }
 
 fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{\"error\":\"unserializable reply\"}".to_vec());
+    let body = serde_json::to_vec(value)
+        .unwrap_or_else(|_| b"{\"error\":\"unserializable reply\"}".to_vec());
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -457,12 +502,23 @@ async fn guard(State(state): State<Arc<GuardState>>, request: Request, next: Nex
     }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff"));
-    headers.insert(HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin"));
+    headers.insert(
+        HeaderName::from_static("x-content-type-options"),
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
     response
 }
 
-fn check(state: &GuardState, method: &Method, path: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+fn check(
+    state: &GuardState,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     if !state.hosts.iter().any(|allowed| allowed.eq_ignore_ascii_case(host)) {
         return Err(ApiError::forbidden(format!(
@@ -523,12 +579,18 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Reads a JSON body of at most `limit` bytes. A larger body is read to its
 /// end (up to a hard cap) before the reply, so that the client, still
 /// sending, gets the reply rather than a reset connection.
-async fn read_json<T: DeserializeOwned>(body: Body, headers: &HeaderMap, limit: usize) -> Result<T, ApiError> {
+async fn read_json<T: DeserializeOwned>(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<T, ApiError> {
     const DRAIN_CAP: usize = 64 * 1024 * 1024;
     let too_large = |size: usize| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the request body is {size} bytes; the local playground accepts at most {limit} bytes"),
+            format!(
+                "the request body is {size} bytes; the local playground accepts at most {limit} bytes"
+            ),
         )
     };
     let declared = headers
@@ -544,7 +606,8 @@ async fn read_json<T: DeserializeOwned>(body: Body, headers: &HeaderMap, limit: 
     let mut bytes = Vec::new();
     let mut total = 0usize;
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request(format!("reading the request body: {e}")))?;
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("reading the request body: {e}")))?;
         total += chunk.len();
         if total <= limit {
             bytes.extend_from_slice(&chunk);
@@ -555,13 +618,15 @@ async fn read_json<T: DeserializeOwned>(body: Body, headers: &HeaderMap, limit: 
     if total > limit {
         return Err(too_large(total));
     }
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("malformed JSON request: {e}")))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad_request(format!("malformed JSON request: {e}")))
 }
 
 async fn execute(State(playground): State<Arc<Playground>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let result = async {
-        let request: ExecuteRequest = read_json(body, &parts.headers, playground.options.body_limit).await?;
+        let request: ExecuteRequest =
+            read_json(body, &parts.headers, playground.options.body_limit).await?;
         let job = Job::from_execute(request)?;
         playground.run(job).await
     }
@@ -575,18 +640,23 @@ async fn execute(State(playground): State<Arc<Playground>>, request: Request) ->
 async fn evaluate(State(playground): State<Arc<Playground>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let result = async {
-        let request: EvaluateRequest = read_json(body, &parts.headers, playground.options.body_limit).await?;
+        let request: EvaluateRequest =
+            read_json(body, &parts.headers, playground.options.body_limit).await?;
         let job = Job::from_evaluate(request)?;
         playground.run(job).await
     }
     .await;
     match result {
-        Ok(response) if response.success => {
-            json_response(StatusCode::OK, &EvaluateResponse { result: response.stdout, error: None })
-        }
+        Ok(response) if response.success => json_response(
+            StatusCode::OK,
+            &EvaluateResponse { result: response.stdout, error: None },
+        ),
         Ok(response) => {
             let result = response.stderr + &response.stdout;
-            json_response(StatusCode::OK, &EvaluateResponse { result: result.clone(), error: Some(result) })
+            json_response(
+                StatusCode::OK,
+                &EvaluateResponse { result: result.clone(), error: Some(result) },
+            )
         }
         Err(error) => error.into_response(),
     }

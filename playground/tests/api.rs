@@ -166,7 +166,9 @@ fn rejects_another_channel_and_a_bad_edition_with_a_reason() {
         "crateType": "bin", "tests": false, "code": "fn main() {}"});
     let response = server().post("/execute", body.to_string().as_bytes(), &[]);
     assert_eq!(response.status, 400);
-    assert!(response.json().unwrap()["error"].as_str().unwrap().contains("only the stable toolchain"));
+    assert!(
+        response.json().unwrap()["error"].as_str().unwrap().contains("only the stable toolchain")
+    );
 
     let body = serde_json::json!({"channel": "stable", "mode": "debug", "edition": "2027",
         "crateType": "bin", "tests": false, "code": "fn main() {}"});
@@ -179,8 +181,12 @@ fn rejects_another_channel_and_a_bad_edition_with_a_reason() {
 fn offered_crates_are_the_workspace_dependencies() {
     let manifest = std::fs::read_to_string(common::workspace_root().join("Cargo.toml")).unwrap();
     let manifest: toml::Table = manifest.parse().unwrap();
-    let mut declared: Vec<&str> =
-        manifest["workspace"]["dependencies"].as_table().unwrap().keys().map(String::as_str).collect();
+    let mut declared: Vec<&str> = manifest["workspace"]["dependencies"]
+        .as_table()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     declared.sort();
     let mut offered = book_playground::deps::OFFERED.to_vec();
     offered.sort();

@@ -26,9 +26,13 @@ fn error_of(response: &client::HttpResponse) -> String {
 
 #[test]
 fn a_cross_origin_post_is_refused() {
-    let response = server().post("/execute", HELLO.as_bytes(), &[("Origin", "http://evil.example")]);
+    let response =
+        server().post("/execute", HELLO.as_bytes(), &[("Origin", "http://evil.example")]);
     assert_eq!(response.status, 403, "{}", response.text());
-    assert!(error_of(&response).contains("Origin 'http://evil.example' may not use the local playground"));
+    assert!(
+        error_of(&response)
+            .contains("Origin 'http://evil.example' may not use the local playground")
+    );
     assert_eq!(response.header("access-control-allow-origin"), None, "no CORS headers, ever");
 
     // A page on another port of the same machine is another origin too.
@@ -37,8 +41,11 @@ fn a_cross_origin_post_is_refused() {
     assert_eq!(response.status, 403, "{}", response.text());
 
     // A no-CORS form post from another site, with no Origin header at all.
-    let response =
-        server().post("/execute", HELLO.as_bytes(), &[("Origin", ""), ("Sec-Fetch-Site", "cross-site")]);
+    let response = server().post(
+        "/execute",
+        HELLO.as_bytes(),
+        &[("Origin", ""), ("Sec-Fetch-Site", "cross-site")],
+    );
     assert_eq!(response.status, 403, "{}", response.text());
     assert!(error_of(&response).contains("Sec-Fetch-Site: cross-site"));
     server().assert_still_serving();
@@ -53,7 +60,9 @@ fn a_foreign_host_is_refused() {
     let response =
         server().post("/execute", HELLO.as_bytes(), &[("Host", &host), ("Origin", &origin)]);
     assert_eq!(response.status, 403, "{}", response.text());
-    assert!(error_of(&response).contains(&format!("Host '{host}' is not this playground's address")));
+    assert!(
+        error_of(&response).contains(&format!("Host '{host}' is not this playground's address"))
+    );
 
     // The session (and its token) is guarded the same way.
     let response = server().get("/meta/session", &[("Host", &host)]);
@@ -73,7 +82,8 @@ fn a_run_without_the_token_is_refused() {
     assert!(error_of(&response).contains("wrong X-Playground-Token"));
 
     let evaluate = r#"{"version":"stable","optimize":"0","code":"fn main(){}","edition":"2021"}"#;
-    let response = server().post("/evaluate.json", evaluate.as_bytes(), &[("X-Playground-Token", "")]);
+    let response =
+        server().post("/evaluate.json", evaluate.as_bytes(), &[("X-Playground-Token", "")]);
     assert_eq!(response.status, 403, "{}", response.text());
     server().assert_still_serving();
 }
@@ -83,7 +93,11 @@ fn the_token_is_readable_only_by_a_same_origin_script() {
     // What the book's page does: a same-origin fetch.
     let response = server().get(
         "/meta/session",
-        &[("Sec-Fetch-Site", "same-origin"), ("Sec-Fetch-Mode", "cors"), ("Sec-Fetch-Dest", "empty")],
+        &[
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Sec-Fetch-Mode", "cors"),
+            ("Sec-Fetch-Dest", "empty"),
+        ],
     );
     assert_eq!(response.status, 200, "{}", response.text());
     assert_eq!(response.json().unwrap()["token"], server().token());
@@ -94,13 +108,18 @@ fn the_token_is_readable_only_by_a_same_origin_script() {
     // <script src="http://127.0.0.1:PORT/meta/session"> on another site.
     let response = server().get(
         "/meta/session",
-        &[("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "no-cors"), ("Sec-Fetch-Dest", "script")],
+        &[
+            ("Sec-Fetch-Site", "cross-site"),
+            ("Sec-Fetch-Mode", "no-cors"),
+            ("Sec-Fetch-Dest", "script"),
+        ],
     );
     assert_eq!(response.status, 403, "{}", response.text());
     assert!(!response.text().contains(&server().token()));
 
     // Even from our own origin, only a fetch may load it.
-    let response = server().get("/meta/session", &[("Sec-Fetch-Site", "same-origin"), ("Sec-Fetch-Dest", "script")]);
+    let response = server()
+        .get("/meta/session", &[("Sec-Fetch-Site", "same-origin"), ("Sec-Fetch-Dest", "script")]);
     assert_eq!(response.status, 403, "{}", response.text());
     assert!(error_of(&response).contains("Sec-Fetch-Dest: script"));
 }
@@ -108,13 +127,17 @@ fn the_token_is_readable_only_by_a_same_origin_script() {
 #[test]
 fn an_infinite_loop_is_killed_at_the_timeout() {
     let started = Instant::now();
-    let reply = server().execute("fn main() { println!(\"spinning\"); loop { std::hint::spin_loop(); } }");
+    let reply =
+        server().execute("fn main() { println!(\"spinning\"); loop { std::hint::spin_loop(); } }");
     let took = started.elapsed();
     assert_eq!(reply["success"], false, "{reply:#}");
     assert_eq!(reply["exitDetail"], "timed out after 3 s");
     assert_eq!(reply["stdout"], "spinning\n", "output before the kill is kept");
     assert!(
-        reply["stderr"].as_str().unwrap().contains("the program was stopped: it ran longer than 3 s"),
+        reply["stderr"]
+            .as_str()
+            .unwrap()
+            .contains("the program was stopped: it ran longer than 3 s"),
         "{reply:#}"
     );
     assert!(took < Duration::from_secs(20), "the reply took {took:?}");
@@ -165,7 +188,11 @@ fn main() {
     // The process limit (64 in these tests) held: the first process was
     // refused most of its spawns.
     let stderr = reply["stderr"].as_str().unwrap();
-    let last = stderr.lines().filter(|l| l.starts_with("started ")).last().unwrap_or_else(|| panic!("{stderr}"));
+    let last = stderr
+        .lines()
+        .filter(|l| l.starts_with("started "))
+        .last()
+        .unwrap_or_else(|| panic!("{stderr}"));
     let numbers: Vec<u32> = last.split(' ').filter_map(|w| w.parse().ok()).collect();
     assert!(numbers[0] < 64 && numbers[1] > 0, "the process limit did not hold: {last}");
 
@@ -204,7 +231,11 @@ fn a_flood_of_output_is_capped_at_640_kib() {
 fn malformed_json_gets_a_400_that_says_why() {
     let response = server().post("/execute", b"{\"code\": \"fn main() {}\", ", &[]);
     assert_eq!(response.status, 400, "{}", response.text());
-    assert!(error_of(&response).starts_with("malformed JSON request: EOF while parsing"), "{}", response.text());
+    assert!(
+        error_of(&response).starts_with("malformed JSON request: EOF while parsing"),
+        "{}",
+        response.text()
+    );
 
     let response = server().post("/execute", b"{\"channel\": \"stable\"}", &[]);
     assert_eq!(response.status, 400, "{}", response.text());
@@ -215,7 +246,9 @@ fn malformed_json_gets_a_400_that_says_why() {
 #[test]
 fn a_10_mb_body_gets_a_413() {
     let code = "/".repeat(10 * 1024 * 1024);
-    let body = format!(r#"{{"channel":"stable","mode":"debug","edition":"2024","crateType":"bin","tests":false,"code":"{code}"}}"#);
+    let body = format!(
+        r#"{{"channel":"stable","mode":"debug","edition":"2024","crateType":"bin","tests":false,"code":"{code}"}}"#
+    );
     let response = server().post("/execute", body.as_bytes(), &[]);
     assert_eq!(response.status, 413, "{}", response.text());
     let error = error_of(&response);

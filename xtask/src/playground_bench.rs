@@ -45,13 +45,15 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
 
     eprintln!("building the playground's crates (once) ...");
     let playground = Playground::start(Options::new(root))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let addr = listener.local_addr()?;
     let router = playground.router(addr);
     runtime.spawn(async move { axum::serve(listener, router).await });
 
-    let scratch = std::env::temp_dir().join(format!("book-playground-bench-{}", std::process::id()));
+    let scratch =
+        std::env::temp_dir().join(format!("book-playground-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
     let _cleanup = RemoveOnDrop(scratch.clone());
 
@@ -68,7 +70,14 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
             ("X-Playground-Token", playground.token()),
         ];
         let start = Instant::now();
-        let response = client::request(addr, "POST", "/execute", &headers, body.as_bytes(), Duration::from_secs(120))?;
+        let response = client::request(
+            addr,
+            "POST",
+            "/execute",
+            &headers,
+            body.as_bytes(),
+            Duration::from_secs(120),
+        )?;
         let took = start.elapsed();
         let reply = response.json()?;
         ensure!(response.status == 200 && reply["success"] == true, "a Run failed: {reply:#}");
@@ -82,7 +91,11 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
         let start = Instant::now();
         let output = command.output().context("running rustc")?;
         let took = start.elapsed();
-        ensure!(output.status.success(), "bare rustc failed: {}", String::from_utf8_lossy(&output.stderr));
+        ensure!(
+            output.status.success(),
+            "bare rustc failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         Ok(took)
     };
 
@@ -97,9 +110,13 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
         programs.len(),
         rustc_version(&playground)
     );
-    println!("{:<28} {:>9} {:>9} {:>9} {:>9} {:>7}", "listing", "Run p50", "Run p95", "rustc p50", "rustc p95", "ratio");
+    println!(
+        "{:<28} {:>9} {:>9} {:>9} {:>9} {:>7}",
+        "listing", "Run p50", "Run p95", "rustc p50", "rustc p95", "ratio"
+    );
     let mut all: Vec<Sample> = Vec::new();
-    let mut per_listing: Vec<(String, Vec<Sample>)> = programs.iter().map(|(n, _)| (n.clone(), Vec::new())).collect();
+    let mut per_listing: Vec<(String, Vec<Sample>)> =
+        programs.iter().map(|(n, _)| (n.clone(), Vec::new())).collect();
     for i in 0..iterations {
         for (index, (_, code)) in programs.iter().enumerate() {
             // Alternate which goes first, so neither always finds a warmer cache.
@@ -158,11 +175,16 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
                 scope.spawn(move || run(code))
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| bail!("a Run thread panicked"))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| bail!("a Run thread panicked")))
+            .collect()
     });
     let wall = start.elapsed();
-    let failed: Vec<String> = results.iter().filter_map(|r| r.as_ref().err().map(|e| format!("{e:#}"))).collect();
-    let latencies: Vec<String> = results.iter().filter_map(|r| r.as_ref().ok().map(|d| ms(*d))).collect();
+    let failed: Vec<String> =
+        results.iter().filter_map(|r| r.as_ref().err().map(|e| format!("{e:#}"))).collect();
+    let latencies: Vec<String> =
+        results.iter().filter_map(|r| r.as_ref().ok().map(|d| ms(*d))).collect();
     println!(
         "4 concurrent Runs: {} of 4 succeeded in {} (each: {})",
         4 - failed.len(),
@@ -178,7 +200,8 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
 
 fn rustc_version(playground: &Arc<Playground>) -> String {
     let crates = playground.crates();
-    let tokio = crates.iter().find(|c| c.name == "tokio").map(|c| c.version.clone()).unwrap_or_default();
+    let tokio =
+        crates.iter().find(|c| c.name == "tokio").map(|c| c.version.clone()).unwrap_or_default();
     let version = std::process::Command::new("rustc")
         .arg("--version")
         .output()

@@ -42,20 +42,24 @@ pub fn serve(root: &Path, port: u16) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-        let listener = tokio::net::TcpListener::bind(address)
-            .await
-            .with_context(|| format!("listening on {address} (is another server using port {port}? try --port)"))?;
+        let listener = tokio::net::TcpListener::bind(address).await.with_context(|| {
+            format!("listening on {address} (is another server using port {port}? try --port)")
+        })?;
         let address = listener.local_addr()?;
         let mut app = axum::Router::new();
         match &playground {
             Ok(playground) => app = app.merge(playground.router(address)),
             // The book is still worth serving: its Run buttons then use
             // play.rust-lang.org, as on the published site.
-            Err(err) => eprintln!("warning: the local playground is off, Run uses play.rust-lang.org: {err:#}"),
+            Err(err) => eprintln!(
+                "warning: the local playground is off, Run uses play.rust-lang.org: {err:#}"
+            ),
         }
         let app = app.fallback_service(ServeDir::new(&built.html_dir));
         if playground.is_ok() {
-            println!("local playground ready: Run compiles with the listings' crates on this machine");
+            println!(
+                "local playground ready: Run compiles with the listings' crates on this machine"
+            );
         }
         println!("serving the book at http://{address}/  (Ctrl-C stops)");
 

@@ -18,7 +18,10 @@ pub struct Server {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("playground/ is in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("playground/ is in the workspace")
+        .to_path_buf()
 }
 
 /// Options for tests: short timeouts, so a runaway program costs little.
@@ -85,7 +88,13 @@ impl Server {
             "tests": false, "backtrace": false, "code": code,
         });
         let response = self.post("/execute", body.to_string().as_bytes(), &[]);
-        assert_eq!(response.status, 200, "POST /execute answered {}: {}", response.status, response.text());
+        assert_eq!(
+            response.status,
+            200,
+            "POST /execute answered {}: {}",
+            response.status,
+            response.text()
+        );
         response.json().expect("JSON reply")
     }
 
@@ -99,7 +108,8 @@ impl Server {
 
 /// A version as the root Cargo.lock pins it.
 pub fn locked_version(package: &str) -> String {
-    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock")).expect("reading Cargo.lock");
+    let lock =
+        std::fs::read_to_string(workspace_root().join("Cargo.lock")).expect("reading Cargo.lock");
     let lock: toml::Table = lock.parse().expect("Cargo.lock is TOML");
     let versions: Vec<&str> = lock["package"]
         .as_array()
@@ -108,6 +118,11 @@ pub fn locked_version(package: &str) -> String {
         .filter(|p| p["name"].as_str() == Some(package))
         .filter_map(|p| p["version"].as_str())
         .collect();
-    assert_eq!(versions.len(), 1, "Cargo.lock has {} versions of {package}: {versions:?}", versions.len());
+    assert_eq!(
+        versions.len(),
+        1,
+        "Cargo.lock has {} versions of {package}: {versions:?}",
+        versions.len()
+    );
     versions[0].to_string()
 }
