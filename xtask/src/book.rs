@@ -55,7 +55,8 @@ pub struct Built {
 pub fn build(root: &Path) -> Result<Built> {
     init_logging();
     let before = WARNINGS.load(Ordering::Relaxed);
-    let mut book = MDBook::load(root).with_context(|| format!("loading the book at {}", root.display()))?;
+    let mut book =
+        MDBook::load(root).with_context(|| format!("loading the book at {}", root.display()))?;
     if !book.config.contains_key(&format!("preprocessor.{}", preprocess::NAME)) {
         bail!(
             "{}: book.toml must declare [preprocessor.{}] (with before = [\"links\"]), \
@@ -75,10 +76,6 @@ pub fn build(root: &Path) -> Result<Built> {
 /// `cargo xtask build`: build and say where the book went.
 pub fn build_logged(root: &Path) -> Result<Built> {
     let built = build(root)?;
-    eprintln!(
-        "built the book into {} ({} warning(s))",
-        built.html_dir.display(),
-        built.warnings
-    );
+    eprintln!("built the book into {} ({} warning(s))", built.html_dir.display(), built.warnings);
     Ok(built)
 }

@@ -71,7 +71,8 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<(SourceReport,
             );
         }
     }
-    let mut unknown: Vec<&String> = shown.iter().filter(|p| !packages.contains(p.as_str())).collect();
+    let mut unknown: Vec<&String> =
+        shown.iter().filter(|p| !packages.contains(p.as_str())).collect();
     unknown.sort();
     for package in unknown {
         // The include check has already named the file and line when the
@@ -89,7 +90,11 @@ fn check_include(root: &Path, source: &str, include: &Include, problems: &mut Pr
         problems.at_line(
             source,
             include.line,
-            format!("includes `{}`, but {} does not exist", include.written, include.resolved.display()),
+            format!(
+                "includes `{}`, but {} does not exist",
+                include.written,
+                include.resolved.display()
+            ),
         );
         return;
     };
@@ -102,7 +107,10 @@ fn check_include(root: &Path, source: &str, include: &Include, problems: &mut Pr
                 problems.at_line(
                     source,
                     include.line,
-                    format!("includes line {bound} of `{}`, which has {lines} lines", include.written),
+                    format!(
+                        "includes line {bound} of `{}`, which has {lines} lines",
+                        include.written
+                    ),
                 );
             }
         }
@@ -117,7 +125,10 @@ fn check_include(root: &Path, source: &str, include: &Include, problems: &mut Pr
         problems.at_line(
             source,
             include.line,
-            format!("includes anchor `{selector}` of `{}`, which has no `ANCHOR: {selector}`", include.written),
+            format!(
+                "includes anchor `{selector}` of `{}`, which has no `ANCHOR: {selector}`",
+                include.written
+            ),
         );
     } else if !has("ANCHOR_END:") {
         problems.at_line(
@@ -144,7 +155,11 @@ fn check_anchors_closed(root: &Path, problems: &mut Problems) -> Result<()> {
         for (index, line) in text.lines().enumerate() {
             if let Some(c) = end.captures(line) {
                 if open.remove(&c[1]).is_none() {
-                    problems.at_line(&file, index + 1, format!("`ANCHOR_END: {}` without an `ANCHOR: {}` before it", &c[1], &c[1]));
+                    problems.at_line(
+                        &file,
+                        index + 1,
+                        format!("`ANCHOR_END: {}` without an `ANCHOR: {}` before it", &c[1], &c[1]),
+                    );
                 }
             } else if let Some(c) = start.captures(line) {
                 open.insert(c[1].to_string(), index + 1);
@@ -181,7 +196,10 @@ fn check_inline_rust(source: &str, content: &str, problems: &mut Problems) {
                 Some(_) => {}
             }
         } else if let Some((_, _, has_include)) = &mut fence {
-            if trimmed.contains("{{#include") || trimmed.contains("{{#rustdoc_include") || trimmed.contains("{{#playground") {
+            if trimmed.contains("{{#include")
+                || trimmed.contains("{{#rustdoc_include")
+                || trimmed.contains("{{#playground")
+            {
                 *has_include = true;
             } else if !trimmed.is_empty() {
                 // Any other text makes the block partly inline.
@@ -250,7 +268,8 @@ pub fn check_links(root: &Path, html_dir: &Path) -> Result<(LinkReport, Problems
     for entry in walkdir::WalkDir::new(html_dir).into_iter().flatten() {
         let path = entry.path();
         if path.extension().is_some_and(|x| x == "html") {
-            let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let text =
+                fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
             pages.insert(path.to_path_buf(), html::Page::parse(&text));
         }
     }
@@ -272,7 +291,8 @@ pub fn check_links(root: &Path, html_dir: &Path) -> Result<(LinkReport, Problems
         // mdBook writes the first chapter a second time as index.html when
         // the book has no index page of its own; its links are checked once,
         // on the chapter's page.
-        let has_own_index = root.join("src/index.md").exists() || root.join("src/README.md").exists();
+        let has_own_index =
+            root.join("src/index.md").exists() || root.join("src/README.md").exists();
         if page_path.parent() == Some(html_dir) && file_name == "index.html" && !has_own_index {
             continue;
         }
@@ -310,7 +330,10 @@ pub fn check_links(root: &Path, html_dir: &Path) -> Result<(LinkReport, Problems
                 reported.push(key);
                 problems.at(
                     where_,
-                    format!("link `{link}` points at {}, which the book does not have", rel(html_dir, &target)),
+                    format!(
+                        "link `{link}` points at {}, which the book does not have",
+                        rel(html_dir, &target)
+                    ),
                 );
                 continue;
             }
@@ -321,7 +344,10 @@ pub fn check_links(root: &Path, html_dir: &Path) -> Result<(LinkReport, Problems
                     reported.push(key);
                     problems.at(
                         where_,
-                        format!("link `{link}`: {} has no element with id `{fragment}`", rel(html_dir, &target)),
+                        format!(
+                            "link `{link}`: {} has no element with id `{fragment}`",
+                            rel(html_dir, &target)
+                        ),
                     );
                 }
             }
@@ -417,8 +443,12 @@ mod html {
                             "name" if &*tag.name == "a" => {
                                 page.ids.insert(value);
                             }
-                            "href" if matches!(&*tag.name, "a" | "link" | "area") => page.links.push(value),
-                            "src" if matches!(&*tag.name, "img" | "script") => page.links.push(value),
+                            "href" if matches!(&*tag.name, "a" | "link" | "area") => {
+                                page.links.push(value)
+                            }
+                            "src" if matches!(&*tag.name, "img" | "script") => {
+                                page.links.push(value)
+                            }
                             _ => {}
                         }
                     }

@@ -52,14 +52,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Runs,
-        Kind::Tests,
-        Kind::DoesNotCompile,
-        Kind::Panics,
-        Kind::Serves,
-        Kind::Exercise,
-    ];
+    pub const ALL: [Kind; 6] =
+        [Kind::Runs, Kind::Tests, Kind::DoesNotCompile, Kind::Panics, Kind::Serves, Kind::Exercise];
 }
 
 impl fmt::Display for Kind {
@@ -142,7 +136,9 @@ impl Listing {
     /// The command a reader types to see what this listing does.
     pub fn command(&self) -> String {
         match self.kind {
-            Kind::Tests | Kind::Serves | Kind::Exercise => format!("cargo test -p {}", self.package),
+            Kind::Tests | Kind::Serves | Kind::Exercise => {
+                format!("cargo test -p {}", self.package)
+            }
             Kind::DoesNotCompile => {
                 format!("cargo run -p {} --features {COMPILE_ERROR_FEATURE}", self.package)
             }
@@ -189,10 +185,7 @@ pub fn discover(root: &Path) -> Result<(Vec<Listing>, Problems)> {
 
         let parts: Vec<&str> = rel_dir.split('/').collect();
         if parts.len() != 3 {
-            problems.at(
-                &manifest_rel,
-                "a listing crate must sit at listings/<chapter>/<name>/",
-            );
+            problems.at(&manifest_rel, "a listing crate must sit at listings/<chapter>/<name>/");
             continue;
         }
         let expected_name = format!("{}-{}", parts[1], parts[2]);
@@ -290,7 +283,10 @@ fn check_declaration(
         if !present {
             problems.at(
                 manifest_rel,
-                format!("a `{}` listing must declare `{field}` in [package.metadata.book]", listing.kind),
+                format!(
+                    "a `{}` listing must declare `{field}` in [package.metadata.book]",
+                    listing.kind
+                ),
             );
         }
     };
@@ -304,7 +300,8 @@ fn check_declaration(
     };
     let runs_binary = matches!(listing.kind, Kind::Runs | Kind::Panics | Kind::DoesNotCompile);
     if runs_binary && listing.bin.is_none() {
-        problems.at(manifest_rel, format!("a `{}` listing must have exactly one binary", listing.kind));
+        problems
+            .at(manifest_rel, format!("a `{}` listing must have exactly one binary", listing.kind));
     }
     match listing.kind {
         Kind::DoesNotCompile => {
@@ -312,9 +309,10 @@ fn check_declaration(
             forbids("panic", listing.panic.is_some(), problems);
             forbids("args", !listing.args.is_empty(), problems);
             let gated = package.features.contains_key(COMPILE_ERROR_FEATURE)
-                && package.targets.iter().all(|t| {
-                    t.required_features.iter().any(|f| f == COMPILE_ERROR_FEATURE)
-                });
+                && package
+                    .targets
+                    .iter()
+                    .all(|t| t.required_features.iter().any(|f| f == COMPILE_ERROR_FEATURE));
             if !gated {
                 problems.at(
                     manifest_rel,
@@ -330,7 +328,10 @@ fn check_declaration(
                     && code.starts_with('E')
                     && code[1..].chars().all(|c| c.is_ascii_digit());
                 if !code_ok {
-                    problems.at(manifest_rel, format!("error = \"{code}\" is not an error code like \"E0373\""));
+                    problems.at(
+                        manifest_rel,
+                        format!("error = \"{code}\" is not an error code like \"E0373\""),
+                    );
                 }
             }
         }

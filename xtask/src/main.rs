@@ -107,8 +107,12 @@ fn main() -> ExitCode {
         Command::Serve { port } => serve::serve(&root, port),
         Command::Test => run::test(&root),
         Command::Bless { packages } => run::bless(&root, &packages),
-        Command::NewListing { chapter, name, kind } => scaffold::new_listing(&root, &chapter, &name, kind),
-        Command::NewChapter { number, slug, title } => scaffold::new_chapter(&root, number, &slug, &title),
+        Command::NewListing { chapter, name, kind } => {
+            scaffold::new_listing(&root, &chapter, &name, kind)
+        }
+        Command::NewChapter { number, slug, title } => {
+            scaffold::new_chapter(&root, number, &slug, &title)
+        }
         Command::BenchPlayground { iterations } => playground_bench::bench(&root, iterations),
         Command::Preprocess { supports: Some(Supports::Supports { renderer }) } => {
             // Our preprocessor only adds HTML around listings, which any

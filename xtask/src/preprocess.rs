@@ -104,8 +104,15 @@ impl Preprocessor for ListingsPreprocessor {
             let Some(path) = chapter.path.clone() else { return };
             let source = source_name(&ctx.config.book.src, chapter);
             let blocks = blocks_per_chapter.remove(&path).unwrap_or_default();
-            chapter.content =
-                render(&chapter.content, &path, &source, &blocks, &numbered, &by_package, &mut problems);
+            chapter.content = render(
+                &chapter.content,
+                &path,
+                &source,
+                &blocks,
+                &numbered,
+                &by_package,
+                &mut problems,
+            );
         });
         problems.into_result("listings preprocessor")?;
         Ok(book)
@@ -171,7 +178,8 @@ pub fn scan_chapter(
 ) -> Scan {
     let include_re = include_regex();
     let caption_re = Regex::new(r#"caption="([^"]*)""#).unwrap();
-    let chapter_dir = src_dir.join(chapter_path).parent().map(Path::to_path_buf).unwrap_or_default();
+    let chapter_dir =
+        src_dir.join(chapter_path).parent().map(Path::to_path_buf).unwrap_or_default();
     let mut scan = Scan::default();
     let mut open: Option<(usize, String, Option<(String, String)>)> = None;
 
@@ -197,7 +205,13 @@ pub fn scan_chapter(
         let trimmed = line.trim();
         if trimmed.starts_with("<Listing") {
             if let Some((start, ..)) = &open {
-                scan.problems.at_line(source, line_no, format!("<Listing> opened here, but the one opened on line {start} is not closed"));
+                scan.problems.at_line(
+                    source,
+                    line_no,
+                    format!(
+                        "<Listing> opened here, but the one opened on line {start} is not closed"
+                    ),
+                );
             }
             let caption = match caption_re.captures(trimmed) {
                 Some(c) => c[1].to_string(),
@@ -268,7 +282,10 @@ fn render(
                     problems.at_line(
                         source,
                         line_no,
-                        format!("this listing shows {}, which is not a crate of the workspace", block.file),
+                        format!(
+                            "this listing shows {}, which is not a crate of the workspace",
+                            block.file
+                        ),
                     );
                     out.push_str(line);
                     out.push('\n');
@@ -396,7 +413,10 @@ fn source_name(src: &Path, chapter: &Chapter) -> String {
 pub fn run_as_mdbook_command() -> Result<()> {
     let (ctx, book) = mdbook_preprocessor::parse_input(std::io::stdin())?;
     if ctx.mdbook_version.split('.').take(2).collect::<Vec<_>>() != ["0", "5"] {
-        bail!("this preprocessor was written for mdBook 0.5, but is run by mdBook {}", ctx.mdbook_version);
+        bail!(
+            "this preprocessor was written for mdBook 0.5, but is run by mdBook {}",
+            ctx.mdbook_version
+        );
     }
     let book = ListingsPreprocessor.run(&ctx, book)?;
     serde_json::to_writer(std::io::stdout(), &book)?;

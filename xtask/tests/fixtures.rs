@@ -90,7 +90,11 @@ impl Outcome {
     /// one of `parts` (so the message names both the place and the fault).
     #[track_caller]
     fn fails_with(&self, parts: &[&str]) {
-        assert!(!self.success, "expected failure, but it passed:\n{}\n{}", self.stdout, self.stderr);
+        assert!(
+            !self.success,
+            "expected failure, but it passed:\n{}\n{}",
+            self.stdout, self.stderr
+        );
         let found = self
             .stderr
             .split("\nerror: ")
@@ -156,9 +160,17 @@ fn a_does_not_compile_listing_that_compiles_is_reported() {
 #[test]
 fn a_listing_that_panics_differently_is_reported() {
     Fixture::tiny_book("panics-differently")
-        .replace("listings/ch01/boom/src/main.rs", "the answer was {answer}", "wrong answer {answer}")
+        .replace(
+            "listings/ch01/boom/src/main.rs",
+            "the answer was {answer}",
+            "wrong answer {answer}",
+        )
         .test()
-        .fails_with(&["listings/ch01/boom:", "message contains `the answer was 41`", "wrong answer 41"]);
+        .fails_with(&[
+            "listings/ch01/boom:",
+            "message contains `the answer was 41`",
+            "wrong answer 41",
+        ]);
 }
 
 #[test]
@@ -171,7 +183,10 @@ fn an_orphan_listing_crate_is_reported() {
         )
         .add("listings/ch01/stray/src/main.rs", "fn main() {}\n#[test]\nfn t() {}\n")
         .test()
-        .fails_with(&["listings/ch01/stray/Cargo.toml:", "`ch01-stray` is not shown by any chapter"]);
+        .fails_with(&[
+            "listings/ch01/stray/Cargo.toml:",
+            "`ch01-stray` is not shown by any chapter",
+        ]);
 }
 
 #[test]
@@ -187,7 +202,11 @@ fn a_compile_error_with_another_code_is_reported() {
     Fixture::tiny_book("other-error-code")
         .replace("listings/ch01/mismatch/Cargo.toml", "E0308", "E0373")
         .test()
-        .fails_with(&["listings/ch01/mismatch/Cargo.toml:", "expected the compiler to report error[E0373]", "error[E0308]"]);
+        .fails_with(&[
+            "listings/ch01/mismatch/Cargo.toml:",
+            "expected the compiler to report error[E0373]",
+            "error[E0308]",
+        ]);
 }
 
 #[test]
@@ -215,7 +234,10 @@ fn an_unclosed_anchor_is_reported() {
     Fixture::tiny_book("unclosed-anchor")
         .replace("listings/ch01/hello/src/main.rs", "// ANCHOR_END: greet\n", "")
         .test()
-        .fails_with(&["listings/ch01/hello/src/main.rs:1:", "`ANCHOR: greet` has no `ANCHOR_END: greet`"]);
+        .fails_with(&[
+            "listings/ch01/hello/src/main.rs:1:",
+            "`ANCHOR: greet` has no `ANCHOR_END: greet`",
+        ]);
 }
 
 #[test]
