@@ -1,0 +1,37 @@
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() {
+    // ANCHOR: borrow
+    // Fix for the borrow: the task gets its own handle to the data.
+    let names = Arc::new(vec![String::from("ada"), String::from("grace")]);
+    let task_names = Arc::clone(&names);
+    let handle = tokio::spawn(async move {
+        println!("the task sees {} names", task_names.len());
+    });
+    handle.await.unwrap();
+    println!("main still has {names:?}");
+    // ANCHOR_END: borrow
+
+    // ANCHOR: send
+    // Fix for the held `Rc`: drop it before the task waits.
+    let handle = tokio::spawn(async {
+        {
+            let greeting = Rc::new(String::from("hello"));
+            println!("{greeting}");
+        } // `greeting` is gone here, before the `.await`
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    });
+    handle.await.unwrap();
+
+    println!("{}", spawn_and_return().await);
+}
+
+// Fix for the `Rc` result: return a type that is `Send`.
+async fn spawn_and_return() -> Arc<String> {
+    let handle = tokio::spawn(async { Arc::new(String::from("world")) });
+    handle.await.unwrap()
+}
+// ANCHOR_END: send
