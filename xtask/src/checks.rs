@@ -84,6 +84,21 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<(SourceReport,
     Ok((report, problems))
 }
 
+/// For a missing `listings/<chapter>/<name>/output.txt` or `stderr.txt`: the
+/// command that writes it.
+fn bless_hint(resolved: &Path) -> String {
+    let parts: Vec<String> =
+        resolved.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    match parts.as_slice() {
+        [listings, chapter, name, file]
+            if listings == "listings" && (file == "output.txt" || file == "stderr.txt") =>
+        {
+            format!(" yet: run `cargo xtask bless {chapter}-{name}` to write it")
+        }
+        _ => String::new(),
+    }
+}
+
 fn check_include(root: &Path, source: &str, include: &Include, problems: &mut Problems) {
     let target = root.join(&include.resolved);
     let Ok(text) = fs::read_to_string(&target) else {
@@ -91,9 +106,10 @@ fn check_include(root: &Path, source: &str, include: &Include, problems: &mut Pr
             source,
             include.line,
             format!(
-                "includes `{}`, but {} does not exist",
+                "includes `{}`, but {} does not exist{}",
                 include.written,
-                include.resolved.display()
+                include.resolved.display(),
+                bless_hint(&include.resolved)
             ),
         );
         return;
