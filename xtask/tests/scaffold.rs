@@ -1,0 +1,194 @@
+//! `cargo xtask new-chapter` and `new-listing` on a copy of
+//! `tests/fixtures/scaffold-book`: a contributor who pastes what they print
+//! and blesses sees `cargo xtask test` pass. And a bad pull request (an
+//! unformatted listing, a clippy warning, a misspelling, an output never
+//! blessed, a line too wide for the page, an unpinned action) fails with
+//! messages that say what to do.
+//!
+//! Copies live under `target/tmp/scaffold-books/` and keep their `target/`
+//! between runs, so cargo's cache stays warm.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A fresh copy of the fixture book (its old build output kept).
+fn copy_fixture(name: &str) -> PathBuf {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/scaffold-book");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scaffold-books").join(name);
+    fs::create_dir_all(&dir).unwrap();
+    for entry in fs::read_dir(&dir).unwrap().flatten() {
+        let keep = ["target", "book", "Cargo.lock"].iter().any(|k| entry.file_name() == *k);
+        if !keep {
+            let path = entry.path();
+            if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) }.unwrap();
+        }
+    }
+    copy_dir(&base, &dir);
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+struct Outcome {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the real xtask binary on the book at `root`.
+fn xtask(root: &Path, args: &[&str]) -> Outcome {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("running xtask");
+    let outcome = Outcome {
+        success: output.status.success(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    // Shown when a test fails (and with --nocapture).
+    println!("$ xtask {}\n{}{}", args.join(" "), outcome.stdout, outcome.stderr);
+    outcome
+}
+
+#[track_caller]
+fn succeeds(outcome: &Outcome) {
+    assert!(outcome.success, "failed:\n{}\n{}", outcome.stdout, outcome.stderr);
+}
+
+const KINDS: [&str; 6] = ["runs", "tests", "does-not-compile", "panics", "serves", "exercise"];
+
+#[test]
+fn scaffolded_chapter_and_listings_pass_once_blessed() {
+    let root = copy_fixture("every-kind");
+    succeeds(&xtask(&root, &["new-chapter", "2", "second-steps", "Second steps"]));
+    let summary = fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
+    assert!(
+        summary
+            .contains("- [Second steps](ch02-second-steps.md)\n  - [Solutions](ch02-solutions.md)"),
+        "{summary}"
+    );
+    assert!(root.join("listings/ch02").is_dir());
+
+    // A contributor pastes each printed block into the chapter.
+    let chapter = root.join("src/ch02-second-steps.md");
+    for kind in KINDS {
+        let name = format!("first-{kind}");
+        let outcome = xtask(&root, &["new-listing", "ch02", &name, "--kind", kind]);
+        succeeds(&outcome);
+        let block = outcome
+            .stdout
+            .split_once("belongs in src/ch02-second-steps.md:\n\n")
+            .and_then(|(_, rest)| rest.split_once("\nNext:"))
+            .map(|(block, _)| block.to_string())
+            .unwrap_or_else(|| panic!("no block to paste in:\n{}", outcome.stdout));
+        assert!(outcome.stdout.contains("cargo xtask test"), "{}", outcome.stdout);
+        let mut text = fs::read_to_string(&chapter).unwrap();
+        text.push('\n');
+        text.push_str(&block);
+        fs::write(&chapter, text).unwrap();
+    }
+    let again = xtask(&root, &["new-listing", "ch02", "first-runs", "--kind", "runs"]);
+    assert!(!again.success && again.stderr.contains("already exists"), "{}", again.stderr);
+
+    // Before blessing, the test says which listings to bless.
+    let unblessed = xtask(&root, &["test"]);
+    assert!(!unblessed.success);
+    assert!(
+        unblessed.stderr.contains("run `cargo xtask bless ch02-first-runs`"),
+        "{}",
+        unblessed.stderr
+    );
+
+    succeeds(&xtask(&root, &["bless"]));
+    let error = fs::read_to_string(root.join("listings/ch02/first-does-not-compile/stderr.txt"));
+    assert!(error.unwrap().contains("error[E0308]: mismatched types"));
+    let panic = fs::read_to_string(root.join("listings/ch02/first-panics/stderr.txt"));
+    assert!(panic.unwrap().contains("there is no first result"));
+
+    let outcome = xtask(&root, &["test"]);
+    succeeds(&outcome);
+    assert!(outcome.stdout.contains(", 0 failed"), "{}", outcome.stdout);
+    for lint in ["fmt       every crate formatted", "clippy    no warnings", "spelling  prose"] {
+        assert!(outcome.stdout.contains(lint), "no `{lint}` in:\n{}", outcome.stdout);
+    }
+}
+
+#[test]
+fn a_bad_pull_request_says_what_to_do() {
+    let root = copy_fixture("bad-pull-request");
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = root.join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    // 1. Unformatted code.
+    edit("listings/ch01/hello/src/main.rs", "fn main() {\n", "fn main()   {\n");
+    // 2. A clippy warning.
+    edit(
+        "listings/ch01/hello/src/main.rs",
+        "    println!",
+        "    let items = vec![1, 2];\n    if items.len() == 0 {\n        return;\n    }\n    println!",
+    );
+    // 3. A misspelling in the prose.
+    edit("src/ch01-hello.md", "# Hello\n", "# Hello\n\nThe program recieves nothing.\n");
+    // 4. A new listing whose output was never blessed.
+    succeeds(&xtask(&root, &["new-listing", "ch01", "unblessed", "--kind", "runs"]));
+    let mut chapter = fs::read_to_string(root.join("src/ch01-hello.md")).unwrap();
+    chapter.push_str(
+        "\n<Listing caption=\"New\">\n\n```rust\n\
+         {{#rustdoc_include ../listings/ch01/unblessed/src/main.rs:all}}\n```\n\n</Listing>\n\n\
+         ```text\n{{#include ../listings/ch01/unblessed/output.txt}}\n```\n",
+    );
+    fs::write(root.join("src/ch01-hello.md"), chapter).unwrap();
+    // 5. A listing line wider than the page.
+    edit(
+        "listings/ch01/unblessed/src/main.rs",
+        "println!(\"hello\");",
+        "println!(\"hello, and a string literal that rustfmt will never break for us\");",
+    );
+    // 6. An action that is not pinned to a commit.
+    fs::create_dir_all(root.join(".github/workflows")).unwrap();
+    fs::write(
+        root.join(".github/workflows/ci.yml"),
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      \
+         - uses: actions/checkout@v4\n      - run: cargo xtask test\n",
+    )
+    .unwrap();
+
+    let outcome = xtask(&root, &["test"]);
+    assert!(!outcome.success);
+    let says = |parts: &[&str]| {
+        let found = outcome.stderr.split("\nerror: ").any(|m| parts.iter().all(|p| m.contains(p)));
+        assert!(found, "no error mentions all of {parts:?}:\n{}", outcome.stderr);
+    };
+    says(&["listings/ch01/hello/src/main.rs:", "not formatted", "run `cargo fmt --all`"]);
+    says(&[
+        "listings/ch01/hello/src/main.rs:",
+        "clippy: length comparison to zero",
+        "#[allow(clippy::len_zero)]",
+        "with a comment saying why",
+    ]);
+    says(&["src/ch01-hello.md:3", "`recieves` looks misspelled", "`receives`", "_typos.toml"]);
+    says(&["listings/ch01/unblessed/output.txt", "run `cargo xtask bless ch01-unblessed`"]);
+    says(&["src/ch01-hello.md:", "does not exist yet: run `cargo xtask bless ch01-unblessed`"]);
+    says(&["listings/ch01/unblessed/src/main.rs:", "columns wide", "shows 80"]);
+    says(&[".github/workflows/ci.yml:6", "`actions/checkout@v4` is not pinned"]);
+    assert!(outcome.stdout.contains("fmt       FAILED"), "{}", outcome.stdout);
+    assert!(!outcome.stdout.contains(", 0 failed"), "{}", outcome.stdout);
+}
