@@ -95,6 +95,16 @@ pub fn test(root: &Path) -> Result<()> {
         }
     }
 
+    // 5. The Run button in headless Chromium, against `serve` (tests/browser/).
+    let browser = crate::serve::browser_tests(root);
+    if let Some(ok) = browser.ok {
+        tally.record(ok);
+    }
+    tally.lines.push(browser.line);
+    if let Some(problem) = browser.problem {
+        problems.at("tests/browser", problem);
+    }
+
     eprintln!();
     for problem in problems.iter() {
         eprintln!("error: {problem}");
