@@ -109,7 +109,9 @@ fn find_chromium() -> Option<PathBuf> {
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(name)).find(|p| p.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
 }
 
 /// Runs tests/browser/ (the Run button in headless Chromium) against a
@@ -127,13 +129,17 @@ pub fn browser_tests(root: &Path) -> BrowserTests {
         if in_ci {
             return BrowserTests::failed(
                 "NOT RUN",
-                format!("{missing}, so the Run button was not tested; CI must run the browser tests"),
+                format!(
+                    "{missing}, so the Run button was not tested; CI must run the browser tests"
+                ),
             );
         }
         eprintln!("warning: SKIPPING the browser tests of the Run button: {missing}");
         return BrowserTests {
             ok: None,
-            line: format!("browser   SKIPPED: {missing}; the Run button was not tested in a browser"),
+            line: format!(
+                "browser   SKIPPED: {missing}; the Run button was not tested in a browser"
+            ),
             problem: None,
         };
     }
