@@ -230,10 +230,10 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
     // The folder of the offered crates first: rustc searches in order.
     let mut search_dirs: Vec<PathBuf> = Vec::new();
     for krate in &crates {
-        if let Some(dir) = krate.path.parent() {
-            if !search_dirs.iter().any(|d| d == dir) {
-                search_dirs.push(dir.to_path_buf());
-            }
+        if let Some(dir) = krate.path.parent()
+            && !search_dirs.iter().any(|d| d == dir)
+        {
+            search_dirs.push(dir.to_path_buf());
         }
     }
     for dir in dirs {

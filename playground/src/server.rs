@@ -597,10 +597,10 @@ async fn read_json<T: DeserializeOwned>(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if let Some(size) = declared {
-        if size > DRAIN_CAP {
-            return Err(too_large(size));
-        }
+    if let Some(size) = declared
+        && size > DRAIN_CAP
+    {
+        return Err(too_large(size));
     }
     let mut stream = body.into_data_stream();
     let mut bytes = Vec::new();

@@ -150,10 +150,10 @@ fn leftover_programs() -> Vec<String> {
     let marker = format!("book-playground-{}-", std::process::id());
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        if let Ok(exe) = std::fs::read_link(entry.path().join("exe")) {
-            if exe.to_string_lossy().contains(&marker) {
-                found.push(format!("{} {}", entry.file_name().to_string_lossy(), exe.display()));
-            }
+        if let Ok(exe) = std::fs::read_link(entry.path().join("exe"))
+            && exe.to_string_lossy().contains(&marker)
+        {
+            found.push(format!("{} {}", entry.file_name().to_string_lossy(), exe.display()));
         }
     }
     found
@@ -188,11 +188,8 @@ fn main() {
     // The process limit (64 in these tests) held: the first process was
     // refused most of its spawns.
     let stderr = reply["stderr"].as_str().unwrap();
-    let last = stderr
-        .lines()
-        .filter(|l| l.starts_with("started "))
-        .last()
-        .unwrap_or_else(|| panic!("{stderr}"));
+    let last =
+        stderr.lines().rfind(|l| l.starts_with("started ")).unwrap_or_else(|| panic!("{stderr}"));
     let numbers: Vec<u32> = last.split(' ').filter_map(|w| w.parse().ok()).collect();
     assert!(numbers[0] < 64 && numbers[1] > 0, "the process limit did not hold: {last}");
 
