@@ -1,10 +1,9 @@
-// ANCHOR: all
 use std::time::Duration;
 
+// ANCHOR: countdown
 /// Counts down from `from` to 1, one line per number and one second
 /// between lines, then returns the lines with "Liftoff!" at the end:
 /// `countdown(3).await` gives ["3", "2", "1", "Liftoff!"] after 3 seconds.
-// ANCHOR: countdown
 async fn countdown(from: u32) -> Vec<String> {
     let mut lines = Vec::new();
     for n in (1..=from).rev() {
@@ -48,4 +47,3 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::ZERO);
     }
 }
-// ANCHOR_END: all
