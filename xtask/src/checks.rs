@@ -385,12 +385,13 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -446,27 +447,25 @@ mod html {
     impl TokenSink for Sink {
         type Handle = ();
         fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-            if let TagToken(tag) = token {
-                if tag.kind == StartTag {
-                    let mut page = self.0.borrow_mut();
-                    for attr in &tag.attrs {
-                        let name = &*attr.name.local;
-                        let value = attr.value.to_string();
-                        match name {
-                            "id" => {
-                                page.ids.insert(value);
-                            }
-                            "name" if &*tag.name == "a" => {
-                                page.ids.insert(value);
-                            }
-                            "href" if matches!(&*tag.name, "a" | "link" | "area") => {
-                                page.links.push(value)
-                            }
-                            "src" if matches!(&*tag.name, "img" | "script") => {
-                                page.links.push(value)
-                            }
-                            _ => {}
+            if let TagToken(tag) = token
+                && tag.kind == StartTag
+            {
+                let mut page = self.0.borrow_mut();
+                for attr in &tag.attrs {
+                    let name = &*attr.name.local;
+                    let value = attr.value.to_string();
+                    match name {
+                        "id" => {
+                            page.ids.insert(value);
                         }
+                        "name" if &*tag.name == "a" => {
+                            page.ids.insert(value);
+                        }
+                        "href" if matches!(&*tag.name, "a" | "link" | "area") => {
+                            page.links.push(value)
+                        }
+                        "src" if matches!(&*tag.name, "img" | "script") => page.links.push(value),
+                        _ => {}
                     }
                 }
             }

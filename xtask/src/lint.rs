@@ -40,9 +40,12 @@ pub struct Outcome {
     pub line: String,
 }
 
+/// A lint: reports problems, returns its summary line.
+type Lint = fn(&Path, &mut Problems) -> Result<String>;
+
 /// Runs every lint the book at `root` configures.
 pub fn run(root: &Path, problems: &mut Problems) -> Vec<Outcome> {
-    let lints: [(&str, fn(&Path, &mut Problems) -> Result<String>); 4] =
+    let lints: [(&str, Lint); 4] =
         [("fmt", fmt), ("clippy", clippy), ("spelling", spelling), ("workflows", workflows)];
     let mut outcomes = Vec::new();
     for (name, lint) in lints {

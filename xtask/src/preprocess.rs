@@ -167,6 +167,10 @@ fn reference_regex() -> Regex {
     Regex::new(r"\{\{listing\s+([A-Za-z0-9_-]+)\s*\}\}").unwrap()
 }
 
+/// A `<Listing>` block being read: its line, its caption, and the first
+/// listing file it includes with that file's package.
+type OpenBlock = (usize, String, Option<(String, String)>);
+
 /// Reads a chapter's listing blocks and includes. `source` names the file
 /// in messages; `chapter_path` is its path inside `src/`.
 pub fn scan_chapter(
@@ -181,7 +185,7 @@ pub fn scan_chapter(
     let chapter_dir =
         src_dir.join(chapter_path).parent().map(Path::to_path_buf).unwrap_or_default();
     let mut scan = Scan::default();
-    let mut open: Option<(usize, String, Option<(String, String)>)> = None;
+    let mut open: Option<OpenBlock> = None;
 
     for (index, line) in content.lines().enumerate() {
         let line_no = index + 1;
@@ -192,12 +196,11 @@ pub fn scan_chapter(
                 None => (spec.to_string(), None),
             };
             let resolved = lexical_relative(root, &chapter_dir.join(&written));
-            if let Some((_, _, first)) = &mut open {
-                if first.is_none() {
-                    if let Some(package) = package_of(&resolved) {
-                        *first = Some((to_slash(&resolved), package));
-                    }
-                }
+            if let Some((_, _, first)) = &mut open
+                && first.is_none()
+                && let Some(package) = package_of(&resolved)
+            {
+                *first = Some((to_slash(&resolved), package));
             }
             scan.includes.push(Include { line: line_no, written, resolved, selector });
         }

@@ -145,8 +145,14 @@ fn a_bad_pull_request_says_what_to_do() {
         "    println!",
         "    let items = vec![1, 2];\n    if items.len() == 0 {\n        return;\n    }\n    println!",
     );
-    // 3. A misspelling in the prose.
-    edit("src/ch01-hello.md", "# Hello\n", "# Hello\n\nThe program recieves nothing.\n");
+    // 3. A misspelling in the prose (put together here, so that the spell
+    // check of this file does not see it).
+    let misspelled = ["rec", "ieves"].concat();
+    edit(
+        "src/ch01-hello.md",
+        "# Hello\n",
+        &format!("# Hello\n\nThe program {misspelled} nothing.\n"),
+    );
     // 4. A new listing whose output was never blessed.
     succeeds(&xtask(&root, &["new-listing", "ch01", "unblessed", "--kind", "runs"]));
     let mut chapter = fs::read_to_string(root.join("src/ch01-hello.md")).unwrap();
@@ -184,7 +190,8 @@ fn a_bad_pull_request_says_what_to_do() {
         "#[allow(clippy::len_zero)]",
         "with a comment saying why",
     ]);
-    says(&["src/ch01-hello.md:3", "`recieves` looks misspelled", "`receives`", "_typos.toml"]);
+    let flagged = format!("`{misspelled}` looks misspelled");
+    says(&["src/ch01-hello.md:3", &flagged, "`receives`", "_typos.toml"]);
     says(&["listings/ch01/unblessed/output.txt", "run `cargo xtask bless ch01-unblessed`"]);
     says(&["src/ch01-hello.md:", "does not exist yet: run `cargo xtask bless ch01-unblessed`"]);
     says(&["listings/ch01/unblessed/src/main.rs:", "columns wide", "shows 80"]);
