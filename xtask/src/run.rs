@@ -137,6 +137,8 @@ pub fn bless(root: &Path, packages: &[String]) -> Result<()> {
         .filter(|l| packages.is_empty() || packages.contains(&l.package))
         .collect();
     build_workspace(root)?;
+    let failing: Vec<&Listing> = chosen.iter().copied().filter(|l| l.kind == Kind::DoesNotCompile).collect();
+    let compiled = compile_errors(root, &failing)?;
     let mut problems = Problems::default();
     let mut written = 0;
     for listing in chosen {
@@ -156,7 +158,7 @@ pub fn bless(root: &Path, packages: &[String]) -> Result<()> {
                 }
             }
             Kind::DoesNotCompile => {
-                let compiled = compile_error(root, listing)?;
+                let compiled = &compiled[&listing.package];
                 if compiled.succeeded {
                     problems.at(&listing.rel_dir, "not blessed: it compiles, but is declared does-not-compile");
                     continue;
@@ -227,6 +229,15 @@ fn verify_listings(
     problems: &mut Problems,
 ) {
     let (mut outputs, mut errors, mut tests, mut tested) = (0, 0, 0, 0);
+    let failing: Vec<&Listing> = listings.iter().filter(|l| l.kind == Kind::DoesNotCompile).collect();
+    let compiled = match compile_errors(root, &failing) {
+        Ok(compiled) => compiled,
+        Err(err) => {
+            problems.at("listings/", format!("{err:#}"));
+            tally.record(false);
+            HashMap::new()
+        }
+    };
     for listing in listings {
         let before = problems.len();
         let result = match listing.kind {
@@ -240,7 +251,10 @@ fn verify_listings(
             }
             Kind::DoesNotCompile => {
                 errors += 1;
-                verify_compile_error(root, listing, problems)
+                match compiled.get(&listing.package) {
+                    Some(compiled) => verify_compile_error(listing, compiled, problems),
+                    None => Ok(()), // reported once, below the loop's start
+                }
             }
             Kind::Tests | Kind::Serves => {
                 tested += 1;
@@ -426,30 +440,57 @@ struct Compiled {
     rendered: String,
 }
 
-/// Builds a does-not-compile listing with its binary switched on, and
-/// returns the compiler's messages exactly as rustc renders them.
-fn compile_error(root: &Path, listing: &Listing) -> Result<Compiled> {
-    let output = listings::cargo(root)
-        .args(["build", "--quiet", "--message-format=json", "--color=never", "-p", &listing.package])
-        .args(["--features", &format!("{}/{COMPILE_ERROR_FEATURE}", listing.package)])
-        .stderr(Stdio::piped())
-        .output()
-        .context("running cargo build")?;
-    let mut rendered = String::new();
+/// Builds every given does-not-compile listing with its binary switched on,
+/// in one cargo invocation (`--keep-going`, so rustc runs them in parallel),
+/// and returns, per package, whether it compiled and the compiler's messages
+/// exactly as rustc renders them.
+fn compile_errors(root: &Path, listings: &[&Listing]) -> Result<HashMap<String, Compiled>> {
+    let mut results: HashMap<String, Compiled> = listings
+        .iter()
+        .map(|l| (l.package.clone(), Compiled { succeeded: false, rendered: String::new() }))
+        .collect();
+    if listings.is_empty() {
+        return Ok(results);
+    }
+    let mut command = listings::cargo(root);
+    command.args(["build", "--quiet", "--keep-going", "--message-format=json", "--color=never"]);
+    let mut features = Vec::new();
+    for listing in listings {
+        command.args(["-p", &listing.package]);
+        features.push(format!("{}/{COMPILE_ERROR_FEATURE}", listing.package));
+    }
+    command.args(["--features", &features.join(",")]);
+    let output = command.stderr(Stdio::piped()).output().context("running cargo build")?;
     for message in cargo_metadata::Message::parse_stream(&output.stdout[..]) {
-        if let Ok(cargo_metadata::Message::CompilerMessage(message)) = message {
-            if package_name_from_id(&message.package_id.repr) == listing.package {
-                if let Some(text) = message.message.rendered {
-                    rendered.push_str(&text);
+        match message {
+            Ok(cargo_metadata::Message::CompilerMessage(message)) => {
+                let package = package_name_from_id(&message.package_id.repr);
+                if let (Some(compiled), Some(text)) = (results.get_mut(&package), message.message.rendered) {
+                    compiled.rendered.push_str(&text);
                 }
             }
+            Ok(cargo_metadata::Message::CompilerArtifact(artifact)) => {
+                let package = package_name_from_id(&artifact.package_id.repr);
+                let is_bin = artifact.target.kind.iter().any(|k| matches!(k, cargo_metadata::TargetKind::Bin));
+                if let (Some(compiled), true) = (results.get_mut(&package), is_bin) {
+                    compiled.succeeded = true;
+                }
+            }
+            _ => {}
         }
     }
-    Ok(Compiled { succeeded: output.status.success(), rendered })
+    // A failure of cargo itself (a bad manifest, say) produces no compiler
+    // messages at all; don't mistake it for the expected error.
+    if !output.status.success() && results.values().all(|c| c.rendered.is_empty()) {
+        bail!(
+            "cargo could not build the does-not-compile listings:\n{}",
+            indent(&String::from_utf8_lossy(&output.stderr))
+        );
+    }
+    Ok(results)
 }
 
-fn verify_compile_error(root: &Path, listing: &Listing, problems: &mut Problems) -> Result<()> {
-    let compiled = compile_error(root, listing)?;
+fn verify_compile_error(listing: &Listing, compiled: &Compiled, problems: &mut Problems) -> Result<()> {
     let code = listing.error.as_deref().unwrap_or_default();
     if compiled.succeeded {
         problems.at(
