@@ -207,6 +207,12 @@ impl Playground {
         &self.options
     }
 
+    /// Runs compiling or running now, and Runs waiting for their turn.
+    pub fn load(&self) -> (usize, usize) {
+        let running = self.options.max_concurrent - self.runs.available_permits();
+        (running, self.waiting.load(Ordering::SeqCst))
+    }
+
     /// The offered crates with the versions they resolved to.
     pub fn crates(&self) -> Vec<CrateInformation> {
         self.deps

@@ -174,7 +174,7 @@ fn main() {
             Ok(_) => started += 1,
             Err(_) => refused += 1,
         }
-        if first && (started + refused) % 200 == 0 {
+        if first && (started + refused) % 50 == 0 {
             eprintln!("started {started} refused {refused}");
         }
     }
@@ -191,7 +191,9 @@ fn main() {
     let last =
         stderr.lines().rfind(|l| l.starts_with("started ")).unwrap_or_else(|| panic!("{stderr}"));
     let numbers: Vec<u32> = last.split(' ').filter_map(|w| w.parse().ok()).collect();
-    assert!(numbers[0] < 64 && numbers[1] > 0, "the process limit did not hold: {last}");
+    // (Not run as root, the limit is on top of the user's other processes,
+    // some of which may end meanwhile: hence the slack.)
+    assert!(numbers[0] < 128 && numbers[1] > 0, "the process limit did not hold: {last}");
 
     // Nothing it started is left running.
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -304,22 +306,32 @@ fn a_full_queue_turns_runs_away_with_a_503() {
     let body = serde_json::json!({"channel": "stable", "mode": "debug", "edition": "2024",
         "crateType": "bin", "tests": false, "code": slow})
     .to_string();
-    let statuses: Vec<(u16, String)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..3)
-            .map(|i| {
-                let (server, body) = (&server, &body);
-                scope.spawn(move || {
-                    std::thread::sleep(Duration::from_millis(300 * i));
-                    let response = server.post("/execute", body.as_bytes(), &[]);
-                    (response.status, response.text())
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    let post = || {
+        let response = server.post("/execute", body.as_bytes(), &[]);
+        (response.status, response.text())
+    };
+    let wait_for_load = |want: (usize, usize)| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while server.playground.load() != want {
+            assert!(
+                Instant::now() < deadline,
+                "load is {:?}, not {want:?}",
+                server.playground.load()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    let (first, second, third) = std::thread::scope(|scope| {
+        let first = scope.spawn(post);
+        wait_for_load((1, 0)); // running, none waiting
+        let second = scope.spawn(post);
+        wait_for_load((1, 1)); // running, one waiting: the queue is full
+        let third = post();
+        (first.join().unwrap(), second.join().unwrap(), third)
     });
-    let busy: Vec<_> = statuses.iter().filter(|(status, _)| *status == 503).collect();
-    let ok = statuses.iter().filter(|(status, _)| *status == 200).count();
-    assert_eq!((ok, busy.len()), (2, 1), "{statuses:?}");
-    assert!(busy[0].1.contains("the local playground is busy"), "{statuses:?}");
+    assert_eq!(first.0, 200, "{first:?}");
+    assert_eq!(second.0, 200, "the queued Run ran when its turn came: {second:?}");
+    assert_eq!(third.0, 503, "{third:?}");
+    assert!(third.1.contains("the local playground is busy"), "{third:?}");
     server.assert_still_serving();
 }
