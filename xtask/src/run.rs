@@ -43,7 +43,12 @@ pub fn test(root: &Path) -> Result<()> {
     let counts = listings::count_by_kind(&listings);
     let mut by_kind = String::new();
     for kind in Kind::ALL {
-        let _ = write!(by_kind, "{}{kind} {}", if by_kind.is_empty() { "" } else { ", " }, counts.get(&kind).copied().unwrap_or(0));
+        let _ = write!(
+            by_kind,
+            "{}{kind} {}",
+            if by_kind.is_empty() { "" } else { ", " },
+            counts.get(&kind).copied().unwrap_or(0)
+        );
     }
     tally.lines.push(format!("listings  {} ({by_kind})", listings.len()));
 
@@ -68,9 +73,14 @@ pub fn test(root: &Path) -> Result<()> {
     // 3. Build everything once, then verify each listing by its kind.
     eprintln!("building the workspace ...");
     match build_workspace(root) {
-        Ok(executables) => verify_listings(root, &listings, &executables, &mut tally, &mut problems),
+        Ok(executables) => {
+            verify_listings(root, &listings, &executables, &mut tally, &mut problems)
+        }
         Err(err) => {
-            problems.at("Cargo.toml", format!("the workspace does not build, so no listing was run: {err:#}"));
+            problems.at(
+                "Cargo.toml",
+                format!("the workspace does not build, so no listing was run: {err:#}"),
+            );
             tally.record(false);
         }
     }
@@ -87,7 +97,10 @@ pub fn test(root: &Path) -> Result<()> {
             tally.record(link_problems.is_empty());
             problems.extend(link_problems);
             tally.lines.push(format!("book      built with {} warning(s)", built.warnings));
-            tally.lines.push(format!("links     {} internal links checked in {} pages", links.links, links.pages));
+            tally.lines.push(format!(
+                "links     {} internal links checked in {} pages",
+                links.links, links.pages
+            ));
         }
         Err(err) => {
             tally.record(false);
@@ -132,12 +145,11 @@ pub fn bless(root: &Path, packages: &[String]) -> Result<()> {
             bail!("no listing is named `{package}` (names look like ch02-count-to)");
         }
     }
-    let chosen: Vec<&Listing> = listings
-        .iter()
-        .filter(|l| packages.is_empty() || packages.contains(&l.package))
-        .collect();
+    let chosen: Vec<&Listing> =
+        listings.iter().filter(|l| packages.is_empty() || packages.contains(&l.package)).collect();
     build_workspace(root)?;
-    let failing: Vec<&Listing> = chosen.iter().copied().filter(|l| l.kind == Kind::DoesNotCompile).collect();
+    let failing: Vec<&Listing> =
+        chosen.iter().copied().filter(|l| l.kind == Kind::DoesNotCompile).collect();
     let compiled = compile_errors(root, &failing)?;
     let mut problems = Problems::default();
     let mut written = 0;
@@ -147,7 +159,10 @@ pub fn bless(root: &Path, packages: &[String]) -> Result<()> {
                 let run = run_listing(root, listing)?;
                 let expected_status = if listing.kind == Kind::Runs { Some(0) } else { Some(101) };
                 if run.status != expected_status {
-                    problems.at(&listing.rel_dir, format!("not blessed: {}", run.describe_status(listing.kind)));
+                    problems.at(
+                        &listing.rel_dir,
+                        format!("not blessed: {}", run.describe_status(listing.kind)),
+                    );
                     continue;
                 }
                 write(&listing.output_file(), &run.stdout)?;
@@ -160,7 +175,10 @@ pub fn bless(root: &Path, packages: &[String]) -> Result<()> {
             Kind::DoesNotCompile => {
                 let compiled = &compiled[&listing.package];
                 if compiled.succeeded {
-                    problems.at(&listing.rel_dir, "not blessed: it compiles, but is declared does-not-compile");
+                    problems.at(
+                        &listing.rel_dir,
+                        "not blessed: it compiles, but is declared does-not-compile",
+                    );
                     continue;
                 }
                 write(&listing.stderr_file(), &compiled.rendered)?;
@@ -191,7 +209,13 @@ fn build_workspace(root: &Path) -> Result<Executables> {
         bail!("`cargo build --workspace` failed (its errors are above)");
     }
     let output = listings::cargo(root)
-        .args(["test", "--workspace", "--no-run", "--quiet", "--message-format=json-render-diagnostics"])
+        .args([
+            "test",
+            "--workspace",
+            "--no-run",
+            "--quiet",
+            "--message-format=json-render-diagnostics",
+        ])
         .stderr(Stdio::inherit())
         .output()
         .context("running cargo test --no-run")?;
@@ -200,12 +224,20 @@ fn build_workspace(root: &Path) -> Result<Executables> {
     }
     let mut executables: Executables = HashMap::new();
     for message in cargo_metadata::Message::parse_stream(&output.stdout[..]) {
-        if let Ok(cargo_metadata::Message::CompilerArtifact(artifact)) = message {
-            if let (Some(executable), true) = (artifact.executable, artifact.profile.test) {
-                let name = package_name_from_id(&artifact.package_id.repr);
-                let dir = artifact.manifest_path.parent().map(|d| d.as_std_path().to_path_buf()).unwrap_or_default();
-                executables.entry(name).or_insert_with(|| (dir, Vec::new())).1.push(executable.into_std_path_buf());
-            }
+        if let Ok(cargo_metadata::Message::CompilerArtifact(artifact)) = message
+            && let (Some(executable), true) = (artifact.executable, artifact.profile.test)
+        {
+            let name = package_name_from_id(&artifact.package_id.repr);
+            let dir = artifact
+                .manifest_path
+                .parent()
+                .map(|d| d.as_std_path().to_path_buf())
+                .unwrap_or_default();
+            executables
+                .entry(name)
+                .or_insert_with(|| (dir, Vec::new()))
+                .1
+                .push(executable.into_std_path_buf());
         }
     }
     Ok(executables)
@@ -229,7 +261,8 @@ fn verify_listings(
     problems: &mut Problems,
 ) {
     let (mut outputs, mut errors, mut tests, mut tested) = (0, 0, 0, 0);
-    let failing: Vec<&Listing> = listings.iter().filter(|l| l.kind == Kind::DoesNotCompile).collect();
+    let failing: Vec<&Listing> =
+        listings.iter().filter(|l| l.kind == Kind::DoesNotCompile).collect();
     let compiled = match compile_errors(root, &failing) {
         Ok(compiled) => compiled,
         Err(err) => {
@@ -258,7 +291,12 @@ fn verify_listings(
             }
             Kind::Tests | Kind::Serves => {
                 tested += 1;
-                run_tests(listing, executables.get(&listing.package).map(|(_, exes)| exes), problems).map(|n| tests += n)
+                run_tests(
+                    listing,
+                    executables.get(&listing.package).map(|(_, exes)| exes),
+                    problems,
+                )
+                .map(|n| tests += n)
             }
             // Built (with its tests) by build_workspace; that is all a
             // starter crate promises.
@@ -404,7 +442,10 @@ fn compare(listing: &Listing, expected_file: &Path, actual: &str, problems: &mut
     let Ok(expected) = fs::read_to_string(expected_file) else {
         problems.at(
             &location,
-            format!("has not been blessed yet: run `cargo xtask bless {}` and review the file", listing.package),
+            format!(
+                "has not been blessed yet: run `cargo xtask bless {}` and review the file",
+                listing.package
+            ),
         );
         return;
     };
@@ -465,13 +506,19 @@ fn compile_errors(root: &Path, listings: &[&Listing]) -> Result<HashMap<String, 
         match message {
             Ok(cargo_metadata::Message::CompilerMessage(message)) => {
                 let package = package_name_from_id(&message.package_id.repr);
-                if let (Some(compiled), Some(text)) = (results.get_mut(&package), message.message.rendered) {
+                if let (Some(compiled), Some(text)) =
+                    (results.get_mut(&package), message.message.rendered)
+                {
                     compiled.rendered.push_str(&text);
                 }
             }
             Ok(cargo_metadata::Message::CompilerArtifact(artifact)) => {
                 let package = package_name_from_id(&artifact.package_id.repr);
-                let is_bin = artifact.target.kind.iter().any(|k| matches!(k, cargo_metadata::TargetKind::Bin));
+                let is_bin = artifact
+                    .target
+                    .kind
+                    .iter()
+                    .any(|k| matches!(k, cargo_metadata::TargetKind::Bin));
                 if let (Some(compiled), true) = (results.get_mut(&package), is_bin) {
                     compiled.succeeded = true;
                 }
@@ -490,12 +537,18 @@ fn compile_errors(root: &Path, listings: &[&Listing]) -> Result<HashMap<String, 
     Ok(results)
 }
 
-fn verify_compile_error(listing: &Listing, compiled: &Compiled, problems: &mut Problems) -> Result<()> {
+fn verify_compile_error(
+    listing: &Listing,
+    compiled: &Compiled,
+    problems: &mut Problems,
+) -> Result<()> {
     let code = listing.error.as_deref().unwrap_or_default();
     if compiled.succeeded {
         problems.at(
             format!("{}/src/main.rs", listing.rel_dir),
-            format!("is declared does-not-compile (expecting {code}), but it compiled successfully"),
+            format!(
+                "is declared does-not-compile (expecting {code}), but it compiled successfully"
+            ),
         );
         return Ok(());
     }
@@ -514,14 +567,21 @@ fn verify_compile_error(listing: &Listing, compiled: &Compiled, problems: &mut P
 }
 
 /// Runs a listing's test executables; at least one test must run.
-fn run_tests(listing: &Listing, executables: Option<&Vec<PathBuf>>, problems: &mut Problems) -> Result<usize> {
+fn run_tests(
+    listing: &Listing,
+    executables: Option<&Vec<PathBuf>>,
+    problems: &mut Problems,
+) -> Result<usize> {
     let Some(executables) = executables else {
         problems.at(&listing.rel_dir, format!("a `{}` listing has no tests", listing.kind));
         return Ok(0);
     };
     let passed = run_test_executables(&listing.package, &listing.dir, executables)?;
     if passed == 0 {
-        problems.at(&listing.rel_dir, format!("a `{}` listing must have at least one test, and none ran", listing.kind));
+        problems.at(
+            &listing.rel_dir,
+            format!("a `{}` listing must have at least one test, and none ran", listing.kind),
+        );
     }
     Ok(passed)
 }
