@@ -55,16 +55,35 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str, kind: Kind) -> Result
     print!("{}", listing_block(&rel_dir, &package, kind));
     println!();
     println!("Next:");
-    println!("  1. Write the listing in {rel_dir}/{} (keep the ANCHOR lines).", main_file(kind));
+    println!("  1. Write the listing in {rel_dir}/{} between its ANCHOR lines,", main_file(kind));
+    println!("     and set the caption in the chapter.");
+    match kind {
+        Kind::DoesNotCompile => {
+            println!("     Set `error` in its Cargo.toml to the code it fails with (now E0308).")
+        }
+        Kind::Panics => {
+            println!("     Set `panic` in its Cargo.toml to text of its panic message.")
+        }
+        _ => {}
+    }
+    let command = match kind {
+        Kind::DoesNotCompile => {
+            format!("cargo run -p {package} --features {COMPILE_ERROR_FEATURE}")
+        }
+        Kind::Tests | Kind::Serves | Kind::Exercise => format!("cargo test -p {package}"),
+        Kind::Runs | Kind::Panics => format!("cargo run -p {package}"),
+    };
     match kind {
         Kind::Runs | Kind::Panics | Kind::DoesNotCompile => {
-            println!("  2. cargo xtask bless {package}    # writes its expected output; read it");
+            println!("  2. {command}");
+            println!("     cargo xtask bless {package}");
+            println!("     git diff    (read the expected output it wrote)");
         }
         Kind::Tests | Kind::Serves | Kind::Exercise => {
-            println!("  2. cargo test -p {package}        # (no output file to bless)");
+            println!("  2. {command}    (nothing to bless: its tests are the check)");
         }
     }
-    println!("  3. cargo xtask test                  # every check CI runs");
+    println!("  3. cargo xtask test    (every check CI runs)");
     Ok(())
 }
 
@@ -448,18 +467,12 @@ pub fn new_chapter(root: &Path, number: u32, slug: &str, title: &str) -> Result<
     );
     println!();
     println!("Next:");
-    println!(
-        "  cargo xtask new-listing {chapter} <name> --kind runs   # a listing for the chapter"
-    );
-    println!(
-        "  cargo xtask new-listing {chapter} ex-<name> --kind exercise           # the exercise"
-    );
-    println!(
-        "  cargo xtask new-listing {chapter} ex-<name>-solution --kind tests     # its solution"
-    );
-    println!("  cargo xtask serve                                     # read it as you write");
-    println!("  cargo xtask test                                      # every check CI runs");
-    println!("The chapter's TODO lines say what each part holds; see STYLE.md.");
+    println!("  a listing:     cargo xtask new-listing {chapter} <name> --kind runs");
+    println!("  the exercise:  cargo xtask new-listing {chapter} ex-<name> --kind exercise");
+    println!("  its solution:  cargo xtask new-listing {chapter} ex-<name>-solution --kind tests");
+    println!("  read it:       cargo xtask serve");
+    println!("  check it:      cargo xtask test");
+    println!("The chapter's TODO lines say what each part holds; STYLE.md has the rules.");
     Ok(())
 }
 
