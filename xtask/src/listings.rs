@@ -11,7 +11,9 @@
 //! normalize = [                 # runs, panics: rewrite both outputs before comparing
 //!   { regex = '\d+ms', replace = "Nms" },
 //! ]
-//! error = "E0373"               # does-not-compile: the error code the compiler must report
+//! error = "E0373"               # does-not-compile: the error code the compiler must report,
+//!                               # or, for an error without a code, its message:
+//!                               # error = "future cannot be sent between threads safely"
 //! panic = "called `Option::unwrap()`"   # panics: text the panic message must contain
 //! ```
 //!
@@ -131,6 +133,16 @@ impl Listing {
             text = regex.replace_all(&text, replace.as_str()).into_owned();
         }
         text
+    }
+
+    /// The text that marks the declared compiler error in rustc's output:
+    /// `error[E0373]` for a code, `error: <message>` for an error without one.
+    pub fn expected_error(&self) -> String {
+        let error = self.error.as_deref().unwrap_or_default();
+        let is_code = error.len() == 5
+            && error.starts_with('E')
+            && error[1..].chars().all(|c| c.is_ascii_digit());
+        if is_code { format!("error[{error}]") } else { format!("error: {error}") }
     }
 
     /// The command a reader types to see what this listing does.
@@ -323,15 +335,17 @@ fn check_declaration(
                     ),
                 );
             }
-            if let Some(code) = &listing.error {
-                let code_ok = code.len() == 5
-                    && code.starts_with('E')
-                    && code[1..].chars().all(|c| c.is_ascii_digit());
-                if !code_ok {
+            if let Some(error) = &listing.error {
+                let looks_like_code = error.starts_with('E')
+                    && error.len() > 1
+                    && error[1..].chars().all(|c| c.is_ascii_digit());
+                if looks_like_code && error.len() != 5 {
                     problems.at(
                         manifest_rel,
-                        format!("error = \"{code}\" is not an error code like \"E0373\""),
+                        format!("error = \"{error}\" is not an error code like \"E0373\""),
                     );
+                } else if error.trim().is_empty() {
+                    problems.at(manifest_rel, "error = \"\" is empty: give a code or the message");
                 }
             }
         }

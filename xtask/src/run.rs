@@ -542,21 +542,21 @@ fn verify_compile_error(
     compiled: &Compiled,
     problems: &mut Problems,
 ) -> Result<()> {
-    let code = listing.error.as_deref().unwrap_or_default();
+    let expected = listing.expected_error();
     if compiled.succeeded {
         problems.at(
             format!("{}/src/main.rs", listing.rel_dir),
             format!(
-                "is declared does-not-compile (expecting {code}), but it compiled successfully"
+                "is declared does-not-compile (expecting `{expected}`), but it compiled successfully"
             ),
         );
         return Ok(());
     }
-    if !compiled.rendered.contains(&format!("error[{code}]")) {
+    if !compiled.rendered.contains(&expected) {
         problems.at(
             format!("{}/Cargo.toml", listing.rel_dir),
             format!(
-                "expected the compiler to report error[{code}], but it said:\n{}",
+                "expected the compiler to report `{expected}`, but it said:\n{}",
                 indent(&compiled.rendered)
             ),
         );

@@ -153,7 +153,7 @@ fn a_does_not_compile_listing_that_compiles_is_reported() {
         .test()
         .fails_with(&[
             "listings/ch01/mismatch/src/main.rs:",
-            "declared does-not-compile (expecting E0308), but it compiled successfully",
+            "declared does-not-compile (expecting `error[E0308]`), but it compiled successfully",
         ]);
 }
 
@@ -204,7 +204,7 @@ fn a_compile_error_with_another_code_is_reported() {
         .test()
         .fails_with(&[
             "listings/ch01/mismatch/Cargo.toml:",
-            "expected the compiler to report error[E0373]",
+            "expected the compiler to report `error[E0373]`",
             "error[E0308]",
         ]);
 }
