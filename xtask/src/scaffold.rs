@@ -62,7 +62,10 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str, kind: Kind) -> Result
             println!("     Set `error` in its Cargo.toml to the code it fails with (now E0308).")
         }
         Kind::Panics => {
-            println!("     Set `panic` in its Cargo.toml to text of its panic message.")
+            println!("     Set `panic` in its Cargo.toml to text from its panic message.")
+        }
+        Kind::Serves => {
+            println!("     Keep tests/serves.rs in step: it starts the server and talks to it.")
         }
         _ => {}
     }
