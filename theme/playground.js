@@ -147,7 +147,10 @@
     }
 
     // Why this code cannot run on `backend`, or null when it can.
-    function obstacle(code, backend) {
+    function obstacle(code, backend, listing) {
+        if (listing && listing.kind === 'serves') {
+            return 'This listing is a server that runs until it is stopped; its tests start it and talk to it.';
+        }
         const files = code.match(/^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+[A-Za-z_][A-Za-z0-9_]*\s*;/m);
         if (files) {
             return 'This listing is made of several files (`' + files[0].trim() + '`), and '
@@ -176,7 +179,7 @@
     function requestFor(pre, code) {
         const listing = listingOf(pre);
         const hasMain = /\bfn\s+main\s*\(/.test(code);
-        const kindTests = listing && ['tests', 'exercise', 'serves'].includes(listing.kind);
+        const kindTests = listing && ['tests', 'exercise'].includes(listing.kind);
         const tests = kindTests || (!hasMain && /#\[(?:tokio::)?test\b/.test(code));
         return {
             channel: 'stable',
@@ -249,7 +252,7 @@
         const code = playground_text(pre, true); // eslint-disable-line no-undef
         show(pre, 'running', {status: 'Starting…'});
         const chosen = await backend;
-        const why = obstacle(code, chosen);
+        const why = obstacle(code, chosen, listingOf(pre));
         if (why) {
             show(pre, 'cannot-run', {status: why, command: localCommand(pre) || null});
             return;

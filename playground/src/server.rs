@@ -251,16 +251,25 @@ impl Playground {
 
     /// The routes of play.rust-lang.org's API plus `/meta/session`, guarded
     /// for a server listening on `addr` (see [`guard`]).
-    pub fn router(self: &Arc<Self>, addr: SocketAddr) -> Router {
+    ///
+    /// It runs code for whoever can reach it, so it refuses to serve on an
+    /// address other machines could reach.
+    pub fn router(self: &Arc<Self>, addr: SocketAddr) -> Result<Router> {
+        if !addr.ip().is_loopback() {
+            bail!(
+                "the local playground runs any code it is sent, so it only listens on a loopback \
+                 address (127.0.0.1), not on {addr}"
+            );
+        }
         let hosts = allowed_hosts(addr);
         let guard_state = Arc::new(GuardState { playground: Arc::clone(self), hosts });
-        Router::new()
+        Ok(Router::new()
             .route("/execute", post(execute))
             .route("/evaluate.json", post(evaluate))
             .route("/meta/crates", get(meta_crates).post(meta_crates))
             .route("/meta/session", get(session))
             .route_layer(middleware::from_fn_with_state(guard_state, guard))
-            .with_state(Arc::clone(self))
+            .with_state(Arc::clone(self)))
     }
 
     /// Compiles and runs a job: queued behind at most `max_concurrent`

@@ -25,6 +25,15 @@ fn error_of(response: &client::HttpResponse) -> String {
 }
 
 #[test]
+fn it_serves_on_loopback_only() {
+    let error = server().playground.router("0.0.0.0:3000".parse().unwrap()).unwrap_err();
+    assert!(format!("{error}").contains("only listens on a loopback address"), "{error}");
+    let error = server().playground.router("192.0.2.7:3000".parse().unwrap()).unwrap_err();
+    assert!(format!("{error}").contains("not on 192.0.2.7:3000"), "{error}");
+    assert!(server().playground.router("127.0.0.1:3000".parse().unwrap()).is_ok());
+}
+
+#[test]
 fn a_cross_origin_post_is_refused() {
     let response =
         server().post("/execute", HELLO.as_bytes(), &[("Origin", "http://evil.example")]);
@@ -144,19 +153,34 @@ fn an_infinite_loop_is_killed_at_the_timeout() {
     server().assert_still_serving();
 }
 
-/// Processes of the playground's programs still alive: their executable
-/// lives in this playground's work folder.
-fn leftover_programs() -> Vec<String> {
+/// Processes of this test process's playground programs still alive whose
+/// arguments include `needle`: their executable is in the playground's
+/// work folder.
+fn leftover_programs(needle: &str) -> Vec<String> {
     let marker = format!("book-playground-{}-", std::process::id());
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        if let Ok(exe) = std::fs::read_link(entry.path().join("exe"))
-            && exe.to_string_lossy().contains(&marker)
-        {
-            found.push(format!("{} {}", entry.file_name().to_string_lossy(), exe.display()));
+        let Ok(exe) = std::fs::read_link(entry.path().join("exe")) else { continue };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if exe.to_string_lossy().contains(&marker) && cmdline.contains(needle) {
+            found.push(format!("{} {cmdline}", entry.file_name().to_string_lossy()));
         }
     }
     found
+}
+
+/// Waits a little for killed processes to disappear; fails if they stay.
+fn assert_none_left(needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = leftover_programs(needle);
+        if left.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "processes left after the run: {left:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]
@@ -196,16 +220,30 @@ fn main() {
     assert!(numbers[0] < 128 && numbers[1] > 0, "the process limit did not hold: {last}");
 
     // Nothing it started is left running.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let left = leftover_programs();
-        if left.is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "processes left after the run: {left:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert_none_left(" copy");
     server().assert_still_serving();
+}
+
+#[test]
+fn what_a_program_leaves_running_is_killed_when_it_exits() {
+    // It starts a copy of itself that would linger for a minute, and exits.
+    let code = r#"
+fn main() {
+    if std::env::args().nth(1).as_deref() == Some("linger") {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        return;
+    }
+    let me = std::env::current_exe().unwrap();
+    std::process::Command::new(me).arg("linger").spawn().unwrap();
+    println!("left a process behind");
+}
+"#;
+    let started = Instant::now();
+    let reply = server().execute(code);
+    assert_eq!(reply["success"], true, "{reply:#}");
+    assert_eq!(reply["stdout"], "left a process behind\n");
+    assert!(started.elapsed() < Duration::from_secs(20), "the reply waited for the lingering copy");
+    assert_none_left(" linger");
 }
 
 #[test]

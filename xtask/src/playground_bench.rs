@@ -49,7 +49,7 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let addr = listener.local_addr()?;
-    let router = playground.router(addr);
+    let router = playground.router(addr)?;
     runtime.spawn(async move { axum::serve(listener, router).await });
 
     let scratch =

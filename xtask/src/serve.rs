@@ -47,8 +47,12 @@ pub fn serve(root: &Path, port: u16) -> Result<()> {
         })?;
         let address = listener.local_addr()?;
         let mut app = axum::Router::new();
-        match &playground {
-            Ok(playground) => app = app.merge(playground.router(address)),
+        match playground
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{e:#}"))
+            .and_then(|p| p.router(address))
+        {
+            Ok(router) => app = app.merge(router),
             // The book is still worth serving: its Run buttons then use
             // play.rust-lang.org, as on the published site.
             Err(err) => eprintln!(

@@ -44,7 +44,7 @@ pub fn start(options: Options) -> Server {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("binding 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
-    let router = playground.router(addr);
+    let router = playground.router(addr).expect("a loopback address");
     runtime.spawn(async move {
         axum::serve(listener, router).await.expect("serving");
     });
