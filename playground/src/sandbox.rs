@@ -267,3 +267,33 @@ pub async fn run(
     }
     Ok(Finished { status, stdout, stderr, stopped })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_the_tasks_of_a_user() {
+        // SAFETY: getuid has no preconditions.
+        let uid = unsafe { libc::getuid() };
+        // This test binary alone has a main thread and a test thread.
+        assert!(tasks_of_user(uid) >= 2, "uid {uid} runs this test");
+        assert_eq!(tasks_of_user(u32::MAX - 7), 0, "nothing runs under an unused uid");
+    }
+
+    #[test]
+    fn identities_are_distinct_and_released() {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            assert!(Identity::allocate().is_none(), "without root no uid is handed out");
+            return;
+        }
+        let a = Identity::allocate().expect("a uid");
+        let b = Identity::allocate().expect("another uid");
+        assert_ne!(a.uid, b.uid);
+        let freed = a.uid;
+        drop(a);
+        let c = Identity::allocate().expect("a uid again");
+        assert_eq!(c.uid, freed, "a released uid is reused");
+    }
+}
