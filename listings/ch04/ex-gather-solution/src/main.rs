@@ -9,10 +9,10 @@ async fn price_of(id: u64) -> u64 {
     id * 10
 }
 
+// ANCHOR: solution
 /// Looks up every price in its own task, all at the same time, and returns
 /// the prices in the order of `ids`.
 async fn all_prices(ids: Vec<u64>) -> Vec<u64> {
-    // ANCHOR: solution
     // Start every lookup first, so that they all run at once...
     let handles: Vec<_> = ids
         .into_iter()
@@ -25,8 +25,8 @@ async fn all_prices(ids: Vec<u64>) -> Vec<u64> {
         prices.push(handle.await.expect("a price lookup panicked"));
     }
     prices
-    // ANCHOR_END: solution
 }
+// ANCHOR_END: solution
 
 #[tokio::main(flavor = "current_thread", start_paused = true)]
 async fn main() {

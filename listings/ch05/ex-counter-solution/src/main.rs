@@ -42,10 +42,10 @@ impl Counter {
     // ANCHOR_END: handle
 }
 
+// ANCHOR: task
 /// The counter task: owns the count, and serves commands until the
 /// channel closes. Returns the final count.
 async fn run_counter(mut commands: mpsc::Receiver<Command>) -> u64 {
-    // ANCHOR: task
     let mut count = 0;
     while let Some(command) = commands.recv().await {
         match command {
@@ -57,8 +57,8 @@ async fn run_counter(mut commands: mpsc::Receiver<Command>) -> u64 {
         }
     }
     count
-    // ANCHOR_END: task
 }
+// ANCHOR_END: task
 
 #[tokio::main]
 async fn main() {
