@@ -2,9 +2,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
+// ANCHOR: all
 #[tokio::main]
 async fn main() {
-    // ANCHOR: borrow
     // Fix for the borrow: the task gets its own handle to the data.
     let names = Arc::new(vec![String::from("ada"), String::from("grace")]);
     let task_names = Arc::clone(&names);
@@ -13,10 +13,8 @@ async fn main() {
     });
     handle.await.unwrap();
     println!("main still has {names:?}");
-    // ANCHOR_END: borrow
 
-    // ANCHOR: send
-    // Fix for the held `Rc`: drop it before the task waits.
+    // Fix for the held `Rc`: end its scope before the task waits.
     let handle = tokio::spawn(async {
         {
             let greeting = Rc::new(String::from("hello"));
@@ -34,4 +32,4 @@ async fn spawn_and_return() -> Arc<String> {
     let handle = tokio::spawn(async { Arc::new(String::from("world")) });
     handle.await.unwrap()
 }
-// ANCHOR_END: send
+// ANCHOR_END: all
