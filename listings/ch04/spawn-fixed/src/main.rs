@@ -23,13 +23,5 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     });
     handle.await.unwrap();
-
-    println!("{}", spawn_and_return().await);
-}
-
-// Fix for the `Rc` result: return a type that is `Send`.
-async fn spawn_and_return() -> Arc<String> {
-    let handle = tokio::spawn(async { Arc::new(String::from("world")) });
-    handle.await.unwrap()
 }
 // ANCHOR_END: all
