@@ -300,9 +300,12 @@ impl Playground {
     }
 
     async fn compile_and_run(&self, job: &Job, dir: &Path) -> Result<ExecuteResponse, ApiError> {
-        let source = dir.join("main.rs");
+        // Messages then point at `src/main.rs:2:18`, as with Cargo (and on
+        // play.rust-lang.org), not at a temporary folder.
+        let source = Path::new("src").join("main.rs");
         let binary = dir.join("playground");
-        std::fs::write(&source, &job.code)
+        std::fs::create_dir(dir.join("src"))
+            .and_then(|()| std::fs::write(dir.join(&source), &job.code))
             .map_err(|e| ApiError::internal(format!("writing the code: {e}")))?;
 
         let mut compile = tokio::process::Command::from(self.rustc_command(job, &source, &binary));

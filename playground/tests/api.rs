@@ -76,7 +76,7 @@ fn shows_a_compile_error() {
     assert_eq!(reply["stdout"], "");
     let stderr = reply["stderr"].as_str().unwrap();
     assert!(stderr.contains("error[E0308]: mismatched types"), "stderr: {stderr}");
-    assert!(stderr.contains("main.rs:1:"), "the error points at the code: {stderr}");
+    assert!(stderr.contains(" --> src/main.rs:1:"), "the error points at the code: {stderr}");
 }
 
 #[test]
