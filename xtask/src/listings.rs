@@ -129,6 +129,10 @@ impl Listing {
         // every run: `thread 'main' (13038) panicked at`. The book shows the
         // real line; the comparison ignores the number.
         text = panic_thread_id().replace_all(&text, "$1 (ID) panicked at").into_owned();
+        // Compiler errors that point into a dependency name its source in
+        // cargo's registry, whose path depends on the machine:
+        // `--> /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.54.1/src/...`.
+        text = registry_path().replace_all(&text, "<registry>/").into_owned();
         for (regex, replace) in &self.normalize {
             text = regex.replace_all(&text, replace.as_str()).into_owned();
         }
@@ -164,6 +168,11 @@ impl Listing {
             }
         }
     }
+}
+
+fn registry_path() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(r"[^\s>]*/registry/src/[^/\s]+/").unwrap())
 }
 
 fn panic_thread_id() -> &'static regex::Regex {
