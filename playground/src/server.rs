@@ -171,6 +171,7 @@ impl Playground {
         let deps = deps::build(&root, &cargo)?;
         let (rustc, rustc_version) = find_rustc(&root)?;
         let token = random_hex(16)?;
+        remove_stale_work_dirs(&std::env::temp_dir());
         let work_dir = std::env::temp_dir().join(format!(
             "book-playground-{}-{}",
             std::process::id(),
@@ -419,6 +420,24 @@ impl RunDir {
 impl Drop for RunDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Removes the folders of playgrounds whose process is gone (one that was
+/// killed could not remove its own).
+fn remove_stale_work_dirs(temp: &Path) {
+    let Ok(entries) = std::fs::read_dir(temp) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix("book-playground-")) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

@@ -373,3 +373,14 @@ fn a_full_queue_turns_runs_away_with_a_503() {
     assert!(third.1.contains("the local playground is busy"), "{third:?}");
     server.assert_still_serving();
 }
+
+#[test]
+fn a_killed_playgrounds_folder_is_removed_by_the_next_one() {
+    // No process can have this id (above the kernel's largest pid_max).
+    let stale = std::env::temp_dir().join("book-playground-4194305-deadbeef");
+    std::fs::create_dir_all(stale.join("run-0")).unwrap();
+    std::fs::write(stale.join("run-0").join("main.rs"), "fn main() {}").unwrap();
+    let playground = book_playground::Playground::start(test_options()).unwrap();
+    assert!(!stale.exists(), "{} was left in place", stale.display());
+    drop(playground);
+}

@@ -40,7 +40,7 @@ pub fn serve(root: &Path, port: u16) -> Result<()> {
     eprintln!("building the local playground's crates (once) ...");
     let playground = book_playground::Playground::start(book_playground::Options::new(root));
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
         let listener = tokio::net::TcpListener::bind(address).await.with_context(|| {
             format!("listening on {address} (is another server using port {port}? try --port)")
@@ -69,8 +69,33 @@ pub fn serve(root: &Path, port: u16) -> Result<()> {
 
         let root = root.to_path_buf();
         tokio::task::spawn_blocking(move || rebuild_on_change(&root));
-        axum::serve(listener, app).await.context("serving the book")
-    })
+        axum::serve(listener, app)
+            .with_graceful_shutdown(stop_signal())
+            .await
+            .context("serving the book")
+    });
+    // The watcher thread never returns: do not wait for it. Then the
+    // playground goes, and removes its temporary folder.
+    runtime.shutdown_background();
+    drop(playground);
+    served
+}
+
+/// Ctrl-C, or a SIGTERM (as the browser tests send).
+async fn stop_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    eprintln!("stopping ...");
 }
 
 fn rebuild_on_change(root: &Path) {
@@ -177,6 +202,15 @@ struct KillOnDrop(std::process::Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
+        // SIGTERM first, so the playground removes its folder; then SIGKILL.
+        let pid = self.0.id().to_string();
+        let _ = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
