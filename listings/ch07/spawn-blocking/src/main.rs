@@ -9,17 +9,17 @@ use tokio::task::{self, JoinHandle};
 /// database call, a C library. It returns how many heartbeats the rest of
 /// the program managed while it ran.
 fn expensive_work(heartbeats: &AtomicU32) -> u32 {
-    std::thread::sleep(Duration::from_millis(350));
+    std::thread::sleep(Duration::from_millis(500));
     heartbeats.load(Ordering::SeqCst)
 }
 
-/// A task that counts a heartbeat every 100 ms, as long as it gets to run.
+/// A task that counts a heartbeat every 200 ms, as long as it gets to run.
 fn start_heartbeat() -> (Arc<AtomicU32>, JoinHandle<()>) {
     let heartbeats = Arc::new(AtomicU32::new(0));
     let counter = Arc::clone(&heartbeats);
     let task = tokio::spawn(async move {
         loop {
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
             counter.fetch_add(1, Ordering::SeqCst);
         }
     });
