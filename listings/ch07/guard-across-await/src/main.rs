@@ -19,14 +19,5 @@ async fn visit() {
 async fn main() {
     // A spawned task may move to another worker thread at any `.await`.
     tokio::spawn(visit()).await.unwrap();
-    print_on_other_thread();
-}
-
-/// The same rule without async: a guard may not move to another thread.
-fn print_on_other_thread() {
-    let count = VISITORS.lock().unwrap();
-    std::thread::spawn(move || println!("{count}"))
-        .join()
-        .unwrap();
 }
 // ANCHOR_END: main
