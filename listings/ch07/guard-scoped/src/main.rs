@@ -18,11 +18,12 @@ async fn visit() {
 // ANCHOR_END: visit
 
 // ANCHOR: main
-#[tokio::main(flavor = "current_thread", start_paused = true)]
+#[tokio::main]
 async fn main() {
-    let visits: Vec<_> = (0..3).map(|_| tokio::spawn(visit())).collect();
-    for visit in visits {
-        visit.await.unwrap();
+    // The spawn that failed before, three times: it compiles now. Each visit
+    // is awaited before the next starts, so the lines come out in order.
+    for _ in 0..3 {
+        tokio::spawn(visit()).await.unwrap();
     }
     println!("{} visitors in total", VISITORS.lock().unwrap());
 }
