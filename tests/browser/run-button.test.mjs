@@ -68,7 +68,7 @@ function isLocal(url) {
 
 function startServer() {
     return new Promise((resolve, reject) => {
-        server = spawn('cargo', ['xtask', 'serve', '--port', '0'], {
+        server = spawn('cargo', ['xtask', 'serve', '--port', '0', '--snapshot'], {
             cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'],
         });
         let out = '';

@@ -40,6 +40,10 @@ enum Command {
         /// The port to listen on.
         #[arg(long, default_value_t = 3000)]
         port: u16,
+        /// Serve a copy of the book as built now, and do not rebuild: what
+        /// the browser tests use, so an edit meanwhile cannot disturb them.
+        #[arg(long, hide = true)]
+        snapshot: bool,
     },
     /// Run every check: listings compiled, run and compared; book checks.
     Test,
@@ -104,7 +108,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Build => book::build_logged(&root).map(|_| ()),
-        Command::Serve { port } => serve::serve(&root, port),
+        Command::Serve { port, snapshot } => serve::serve(&root, port, snapshot),
         Command::Test => run::test(&root),
         Command::Bless { packages } => run::bless(&root, &packages),
         Command::NewListing { chapter, name, kind } => {

@@ -34,8 +34,12 @@ fn newest_change(root: &Path) -> Option<SystemTime> {
         .max()
 }
 
-pub fn serve(root: &Path, port: u16) -> Result<()> {
+pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
     let built = book::build_logged(root)?;
+    // A snapshot is a copy of the book as built now, which no rebuild (by
+    // us or by anyone else working in the tree) changes under the tests.
+    let snapshot = if snapshot { Some(Snapshot::of(&built.html_dir)?) } else { None };
+    let html_dir = snapshot.as_ref().map_or(built.html_dir.clone(), |s| s.0.clone());
     // The playground's crates are built once, now, so no Run waits for Cargo.
     eprintln!("building the local playground's crates (once) ...");
     let playground = book_playground::Playground::start(book_playground::Options::new(root));
@@ -59,7 +63,7 @@ pub fn serve(root: &Path, port: u16) -> Result<()> {
                 "warning: the local playground is off, Run uses play.rust-lang.org: {err:#}"
             ),
         }
-        let app = app.fallback_service(ServeDir::new(&built.html_dir));
+        let app = app.fallback_service(ServeDir::new(&html_dir));
         if playground.is_ok() {
             println!(
                 "local playground ready: Run compiles with the listings' crates on this machine"
@@ -67,8 +71,10 @@ pub fn serve(root: &Path, port: u16) -> Result<()> {
         }
         println!("serving the book at http://{address}/  (Ctrl-C stops)");
 
-        let root = root.to_path_buf();
-        tokio::task::spawn_blocking(move || rebuild_on_change(&root));
+        if snapshot.is_none() {
+            let root = root.to_path_buf();
+            tokio::task::spawn_blocking(move || rebuild_on_change(&root));
+        }
         axum::serve(listener, app)
             .with_graceful_shutdown(stop_signal())
             .await
@@ -78,7 +84,35 @@ pub fn serve(root: &Path, port: u16) -> Result<()> {
     // playground goes, and removes its temporary folder.
     runtime.shutdown_background();
     drop(playground);
+    drop(snapshot);
     served
+}
+
+/// A copy of the built book in a temporary folder, removed when dropped.
+struct Snapshot(PathBuf);
+
+impl Snapshot {
+    fn of(html_dir: &Path) -> Result<Snapshot> {
+        let dir = std::env::temp_dir().join(format!("book-snapshot-{}", std::process::id()));
+        let snapshot = Snapshot(dir.clone());
+        for entry in walkdir::WalkDir::new(html_dir) {
+            let entry = entry.with_context(|| format!("reading {}", html_dir.display()))?;
+            let target = dir.join(entry.path().strip_prefix(html_dir)?);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target)
+            } else {
+                std::fs::copy(entry.path(), &target).map(|_| ())
+            }
+            .with_context(|| format!("copying the book to {}", target.display()))?;
+        }
+        Ok(snapshot)
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Ctrl-C, or a SIGTERM (as the browser tests send).
@@ -230,12 +264,12 @@ fn run_browser_tests(root: &Path, dir: &Path) -> Result<(usize, usize)> {
         anyhow::ensure!(status.success(), "`npm ci` in {} failed ({status})", dir.display());
     }
 
-    eprintln!("starting `cargo xtask serve --port 0` for the browser tests ...");
+    eprintln!("starting `cargo xtask serve --port 0 --snapshot` for the browser tests ...");
     let exe = std::env::current_exe().context("finding the xtask executable")?;
     let mut server = Command::new(exe)
         .arg("--root")
         .arg(root)
-        .args(["serve", "--port", "0"])
+        .args(["serve", "--port", "0", "--snapshot"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
