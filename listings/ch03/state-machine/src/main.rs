@@ -127,6 +127,7 @@ impl<F> Traced<F> {
     }
 }
 
+// For any future `F` whose output can be printed with `{:?}`:
 impl<F: Future<Output: Debug>> Future for Traced<F> {
     type Output = F::Output;
 
