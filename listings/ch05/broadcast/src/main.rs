@@ -21,7 +21,10 @@ async fn main() {
             Err(RecvError::Lagged(missed)) => {
                 println!("slow lagged behind: {missed} messages lost")
             }
-            Err(RecvError::Closed) => break println!("slow: channel closed"),
+            Err(RecvError::Closed) => {
+                println!("slow: channel closed");
+                break;
+            }
         }
     }
 }

@@ -12,7 +12,8 @@ async fn main() {
             println!("display shows: {}", *watcher.borrow_and_update());
             // Wait for a value newer than the one we have seen.
             if watcher.changed().await.is_err() {
-                break println!("display: the sender is gone");
+                println!("display: the sender is gone");
+                break;
             }
         }
     });
