@@ -99,8 +99,9 @@ fn fmt(root: &Path, problems: &mut Problems) -> Result<String> {
     }
     if !output.status.success() && unformatted.is_empty() {
         bail!(
-            "`cargo fmt --all --check` failed without a diff (is rustfmt installed? \
-             `rustup component add rustfmt`):\n{}",
+            "`cargo fmt --all --check` could not check the code: rustfmt must parse every \
+             file, even a does-not-compile listing (make its error a type or borrow error, \
+             not a syntax error), and must be installed (`rustup component add rustfmt`):\n{}",
             indent(&stderr)
         );
     }
