@@ -327,7 +327,16 @@ fn render(
                 }
             }
         });
-        let _ = failed;
+        // A reference broken over two lines, or misspelled, would reach the
+        // reader as raw text.
+        if !failed && replaced.contains("{{listing") {
+            problems.at_line(
+                source,
+                line_no,
+                "`{{listing` is not followed by a package name and `}}` on the same line: \
+                 write {{listing chNN-name}} on one line",
+            );
+        }
         out.push_str(&replaced);
         out.push('\n');
     }

@@ -247,3 +247,11 @@ fn a_reference_to_an_unknown_listing_is_reported() {
         .test()
         .fails_with(&["src/ch01-basics.md:13:", "names no listing shown in the book"]);
 }
+
+#[test]
+fn a_reference_split_over_two_lines_is_reported() {
+    Fixture::tiny_book("split-reference")
+        .replace("src/ch01-basics.md", "{{listing ch01-hello}}", "{{listing\nch01-hello}}")
+        .test()
+        .fails_with(&["src/ch01-basics.md:13:", "on one line"]);
+}
