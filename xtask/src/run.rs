@@ -54,13 +54,23 @@ pub fn test(root: &Path) -> Result<()> {
 
     // 2. The chapters' sources against the listings.
     let (sources, source_problems) = checks::check_sources(root, &listings)?;
+    let source_count = source_problems.len();
     tally.record(source_problems.is_empty());
     problems.extend(source_problems);
     let network = checks::check_no_internet(root, &listings);
+    let network_count = network.len();
     tally.record(network.is_empty());
     problems.extend(network);
+    let verdict = match (source_count, network_count) {
+        (0, 0) => {
+            "every include resolved, every listing shown, no inline Rust, no internet".to_string()
+        }
+        (sources, network) => format!(
+            "FAILED: {sources} problem(s) in chapters and anchors, {network} listing(s) reaching beyond loopback"
+        ),
+    };
     tally.lines.push(format!(
-        "sources   {} chapter files, {} includes resolved, every listing shown, no inline Rust, no internet",
+        "sources   {} chapter files, {} includes; {verdict}",
         sources.chapters, sources.includes
     ));
 
