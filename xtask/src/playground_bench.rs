@@ -233,3 +233,29 @@ impl Drop for RemoveOnDrop {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_measured_listings_exist() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        for dir in LISTINGS {
+            let main = root.join(dir).join("src/main.rs");
+            assert!(
+                main.is_file(),
+                "{} is gone: pick another small listing for LISTINGS in xtask/src/playground_bench.rs",
+                main.display()
+            );
+        }
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let samples: Vec<Duration> = (1..=20).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&samples, 50), Duration::from_millis(10));
+        assert_eq!(percentile(&samples, 95), Duration::from_millis(19));
+        assert_eq!(percentile(&samples[..1], 95), Duration::from_millis(1));
+    }
+}
