@@ -133,6 +133,11 @@ impl Listing {
         // cargo's registry, whose path depends on the machine:
         // `--> /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.54.1/src/...`.
         text = registry_path().replace_all(&text, "<registry>/").into_owned();
+        // Likewise a note that points into the standard library names the
+        // compiler's commit and a line that move with every Rust release:
+        // `--> /rustc/59807616e1fa.../library/core/src/pin.rs:1181:4`.
+        text =
+            std_source_path().replace_all(&text, "/rustc/<commit>/library/$1:<line>").into_owned();
         for (regex, replace) in &self.normalize {
             text = regex.replace_all(&text, replace.as_str()).into_owned();
         }
@@ -173,6 +178,11 @@ impl Listing {
 fn registry_path() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| regex::Regex::new(r"[^\s>]*/registry/src/[^/\s]+/").unwrap())
+}
+
+fn std_source_path() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(r"/rustc/[0-9a-f]+/library/(\S+?):\d+:\d+").unwrap())
 }
 
 fn panic_thread_id() -> &'static regex::Regex {
