@@ -238,7 +238,14 @@ test('online: Run sends edition 2024 to /execute and shows stdout and stderr apa
     await page.goto(`${PUBLIC}/${CHAPTER}`);
     assert.equal(await page.evaluate(() => window.bookPlayground.backend.then(b => b.kind)), 'online');
     const {figure, pre} = await listing(page);
-    assert.ok(await pre.locator('.play-button').isVisible(), 'the button shows though /meta/crates failed');
+    // mdBook shows a block's buttons only while the mouse is over the block
+    // (CSS, with a short transition), so hover and wait for it; what the
+    // test asserts is that the script did not leave the button hidden.
+    const button = pre.locator('.play-button');
+    assert.equal(await button.evaluate(b => b.hidden || b.classList.contains('hidden')), false,
+        'the button shows though /meta/crates failed');
+    await pre.hover();
+    await button.waitFor({state: 'visible', timeout: 5000});
 
     await clickRun(page, pre);
     const result = await outputOf(figure, 'success');

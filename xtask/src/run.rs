@@ -82,8 +82,13 @@ pub fn test(root: &Path) -> Result<()> {
 
     // 3. Build everything once, then verify each listing by its kind.
     eprintln!("building the workspace ...");
+    let build_started = Instant::now();
     match build_workspace(root) {
         Ok(executables) => {
+            tally.lines.push(format!(
+                "build     every crate and test built ({:.1} s)",
+                build_started.elapsed().as_secs_f64()
+            ));
             verify_listings(root, &listings, &executables, &mut tally, &mut problems)
         }
         Err(err) => {
@@ -97,6 +102,7 @@ pub fn test(root: &Path) -> Result<()> {
 
     // 4. The book itself: built without warnings, every link resolves.
     eprintln!("building the book ...");
+    let book_started = Instant::now();
     match book::build(root) {
         Ok(built) => {
             tally.record(built.warnings == 0);
@@ -106,7 +112,11 @@ pub fn test(root: &Path) -> Result<()> {
             let (links, link_problems) = checks::check_links(root, &built.html_dir)?;
             tally.record(link_problems.is_empty());
             problems.extend(link_problems);
-            tally.lines.push(format!("book      built with {} warning(s)", built.warnings));
+            tally.lines.push(format!(
+                "book      built with {} warning(s), links checked ({:.1} s)",
+                built.warnings,
+                book_started.elapsed().as_secs_f64()
+            ));
             tally.lines.push(format!(
                 "links     {} internal links checked in {} pages",
                 links.links, links.pages
@@ -286,6 +296,7 @@ fn verify_listings(
     problems: &mut Problems,
 ) {
     let (mut outputs, mut errors, mut tests, mut tested) = (0, 0, 0, 0);
+    let started = Instant::now();
     let failing: Vec<&Listing> =
         listings.iter().filter(|l| l.kind == Kind::DoesNotCompile).collect();
     let compiled = match compile_errors(root, &failing) {
@@ -336,7 +347,11 @@ fn verify_listings(
     eprintln!();
     tally.lines.push(format!("outputs   {outputs} compared (stdout of runs and panics listings)"));
     tally.lines.push(format!("errors    {errors} compared (compiler errors and panic messages)"));
-    tally.lines.push(format!("tests     {tests} passed in {tested} tests/serves listings"));
+    tally.lines.push(format!(
+        "tests     {tests} passed in {tested} tests/serves listings (all listings verified in {:.1} s)",
+        started.elapsed().as_secs_f64()
+    ));
+    let started = Instant::now();
 
     // The tools' own tests (xtask's fixture books, the playground).
     let mut tool_tests = 0;
@@ -352,7 +367,10 @@ fn verify_listings(
         }
         tally.record(problems.len() == before);
     }
-    tally.lines.push(format!("tools     {tool_tests} tests of the book's own tools passed"));
+    tally.lines.push(format!(
+        "tools     {tool_tests} tests of the book's own tools passed ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    ));
 }
 
 struct Run {
