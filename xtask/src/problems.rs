@@ -68,3 +68,9 @@ pub fn rel(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
     relative.to_string_lossy().replace('\\', "/")
 }
+
+/// Indents every line of `text` by four spaces, to nest a tool's output
+/// under the message that quotes it.
+pub fn indent(text: &str) -> String {
+    text.lines().map(|line| format!("    {line}\n")).collect()
+}

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::listings::{self, COMPILE_ERROR_FEATURE, Kind, Listing};
-use crate::problems::Problems;
+use crate::problems::{Problems, indent};
 use crate::{book, checks, lint};
 
 /// A listing that runs longer than this is stopped and reported.
@@ -658,10 +658,6 @@ fn run_test_executables(package: &str, dir: &Path, executables: &[PathBuf]) -> R
         }
     }
     Ok(passed)
-}
-
-fn indent(text: &str) -> String {
-    text.lines().map(|line| format!("    {line}\n")).collect()
 }
 
 #[cfg(test)]
