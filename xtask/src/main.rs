@@ -46,7 +46,11 @@ enum Command {
         snapshot: bool,
     },
     /// Run every check: listings compiled, run and compared; book checks.
-    Test,
+    Test {
+        /// Verify only these listings (the quick loop while writing one);
+        /// the book-wide checks still run.
+        packages: Vec<String>,
+    },
     /// Regenerate the expected output and error files of listings.
     Bless {
         /// Only these packages (all listings when none are given).
@@ -109,7 +113,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build => book::build_logged(&root).map(|_| ()),
         Command::Serve { port, snapshot } => serve::serve(&root, port, snapshot),
-        Command::Test => run::test(&root),
+        Command::Test { packages } => run::test(&root, &packages),
         Command::Bless { packages } => run::bless(&root, &packages),
         Command::NewListing { chapter, name, kind } => {
             scaffold::new_listing(&root, &chapter, &name, kind)

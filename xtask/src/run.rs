@@ -31,7 +31,10 @@ impl Tally {
     }
 }
 
-pub fn test(root: &Path) -> Result<()> {
+/// `cargo xtask test [package...]`. With names, only those listings are
+/// built and verified (the quick loop while writing one); every book-wide
+/// check still runs, and the summary says what was left out.
+pub fn test(root: &Path, only: &[String]) -> Result<()> {
     let started = Instant::now();
     let mut problems = Problems::default();
     let mut tally = Tally::default();
@@ -51,6 +54,13 @@ pub fn test(root: &Path) -> Result<()> {
         );
     }
     tally.lines.push(format!("listings  {} ({by_kind})", listings.len()));
+    for package in only {
+        if !listings.iter().any(|l| &l.package == package) {
+            bail!("no listing is named `{package}` (names look like ch02-count-to)");
+        }
+    }
+    let selected: Vec<Listing> =
+        listings.iter().filter(|l| only.is_empty() || only.contains(&l.package)).cloned().collect();
 
     // 2. The chapters' sources against the listings.
     let (sources, source_problems) = checks::check_sources(root, &listings)?;
@@ -83,13 +93,17 @@ pub fn test(root: &Path) -> Result<()> {
     // 3. Build everything once, then verify each listing by its kind.
     eprintln!("building the workspace ...");
     let build_started = Instant::now();
-    match build_workspace(root) {
+    match build_workspace(root, only) {
         Ok(executables) => {
             tally.lines.push(format!(
-                "build     every crate and test built ({:.1} s)",
+                "build     {} built ({:.1} s)",
+                if only.is_empty() { "every crate and test" } else { "the named listings" },
                 build_started.elapsed().as_secs_f64()
             ));
-            verify_listings(root, &listings, &executables, &mut tally, &mut problems)
+            verify_listings(root, &selected, &executables, &mut tally, &mut problems);
+            if only.is_empty() {
+                run_tool_tests(&listings, &executables, &mut tally, &mut problems);
+            }
         }
         Err(err) => {
             problems.at(
@@ -129,13 +143,22 @@ pub fn test(root: &Path) -> Result<()> {
     }
 
     // 5. The Run button in headless Chromium, against `serve` (tests/browser/).
-    let browser = crate::serve::browser_tests(root);
-    if let Some(ok) = browser.ok {
-        tally.record(ok);
-    }
-    tally.lines.push(browser.line);
-    if let Some(problem) = browser.problem {
-        problems.at("tests/browser", problem);
+    if only.is_empty() {
+        let browser = crate::serve::browser_tests(root);
+        if let Some(ok) = browser.ok {
+            tally.record(ok);
+        }
+        tally.lines.push(browser.line);
+        if let Some(problem) = browser.problem {
+            problems.at("tests/browser", problem);
+        }
+    } else {
+        tally.lines.push(format!(
+            "partial   only {} of {} listings verified; the tools' tests and the browser tests \
+             were SKIPPED: run `cargo xtask test` with no names before you push",
+            selected.len(),
+            listings.len()
+        ));
     }
 
     eprintln!();
@@ -182,7 +205,7 @@ pub fn bless(root: &Path, packages: &[String]) -> Result<()> {
     }
     let chosen: Vec<&Listing> =
         listings.iter().filter(|l| packages.is_empty() || packages.contains(&l.package)).collect();
-    build_workspace(root)?;
+    build_workspace(root, packages)?;
     let failing: Vec<&Listing> =
         chosen.iter().copied().filter(|l| l.kind == Kind::DoesNotCompile).collect();
     let compiled = compile_errors(root, &failing)?;
@@ -235,27 +258,29 @@ type Executables = HashMap<String, (PathBuf, Vec<PathBuf>)>;
 
 /// `cargo build` of every binary, and `cargo test --no-run` to learn where
 /// each package's test executables are.
-fn build_workspace(root: &Path) -> Result<Executables> {
+fn build_workspace(root: &Path, only: &[String]) -> Result<Executables> {
+    // `--workspace`, or `-p a -p b` for the named packages only.
+    let selection: Vec<String> = if only.is_empty() {
+        vec!["--workspace".into()]
+    } else {
+        only.iter().flat_map(|p| ["-p".to_string(), p.clone()]).collect()
+    };
     let status = listings::cargo(root)
-        .args(["build", "--workspace", "--bins", "--quiet"])
+        .args(["build", "--bins", "--quiet"])
+        .args(&selection)
         .status()
         .context("running cargo build")?;
     if !status.success() {
-        bail!("`cargo build --workspace` failed (its errors are above)");
+        bail!("`cargo build {}` failed (its errors are above)", selection.join(" "));
     }
     let output = listings::cargo(root)
-        .args([
-            "test",
-            "--workspace",
-            "--no-run",
-            "--quiet",
-            "--message-format=json-render-diagnostics",
-        ])
+        .args(["test", "--no-run", "--quiet", "--message-format=json-render-diagnostics"])
+        .args(&selection)
         .stderr(Stdio::inherit())
         .output()
         .context("running cargo test --no-run")?;
     if !output.status.success() {
-        bail!("`cargo test --workspace --no-run` failed (its errors are above)");
+        bail!("`cargo test --no-run {}` failed (its errors are above)", selection.join(" "));
     }
     let mut executables: Executables = HashMap::new();
     for message in cargo_metadata::Message::parse_stream(&output.stdout[..]) {
@@ -348,12 +373,20 @@ fn verify_listings(
     tally.lines.push(format!("outputs   {outputs} compared (stdout of runs and panics listings)"));
     tally.lines.push(format!("errors    {errors} compared (compiler errors and panic messages)"));
     tally.lines.push(format!(
-        "tests     {tests} passed in {tested} tests/serves listings (all listings verified in {:.1} s)",
+        "tests     {tests} passed in {tested} tests/serves listings (listings verified in {:.1} s)",
         started.elapsed().as_secs_f64()
     ));
-    let started = Instant::now();
+}
 
-    // The tools' own tests (xtask's fixture books, the playground).
+/// The tools' own tests (xtask's fixture books, the playground): every
+/// test executable of a package that is not a listing.
+fn run_tool_tests(
+    listings: &[Listing],
+    executables: &Executables,
+    tally: &mut Tally,
+    problems: &mut Problems,
+) {
+    let started = Instant::now();
     let mut tool_tests = 0;
     let listing_packages: Vec<&str> = listings.iter().map(|l| l.package.as_str()).collect();
     let mut tools: Vec<(&String, &(PathBuf, Vec<PathBuf>))> =

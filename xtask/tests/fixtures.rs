@@ -47,6 +47,11 @@ impl Fixture {
 
     /// Writes the book to its folder and runs `xtask test` on it.
     fn test(self) -> Outcome {
+        self.test_only(&[])
+    }
+
+    /// Like `test`, verifying only the named listings.
+    fn test_only(self, packages: &[&str]) -> Outcome {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-books").join(self.name);
         // Remove files the fixture no longer has, but keep build output.
         for existing in walk(&dir) {
@@ -68,6 +73,7 @@ impl Fixture {
             .arg("--root")
             .arg(&dir)
             .arg("test")
+            .args(packages)
             .env_remove("CARGO_TARGET_DIR")
             .output()
             .expect("running xtask");
@@ -254,4 +260,22 @@ fn a_reference_split_over_two_lines_is_reported() {
         .replace("src/ch01-basics.md", "{{listing ch01-hello}}", "{{listing\nch01-hello}}")
         .test()
         .fails_with(&["src/ch01-basics.md:13:", "on one line"]);
+}
+
+#[test]
+fn naming_listings_verifies_only_those_and_says_what_was_skipped() {
+    let edited = || {
+        Fixture::tiny_book("partial").replace(
+            "listings/ch01/hello/output.txt",
+            "from the fixture",
+            "from a fixture",
+        )
+    };
+    let other = edited().test_only(&["ch01-boom"]);
+    assert!(other.success, "{}\n{}", other.stdout, other.stderr);
+    assert!(other.stdout.contains("only 1 of 4 listings verified"), "{}", other.stdout);
+    assert!(other.stdout.contains("SKIPPED"), "{}", other.stdout);
+    edited()
+        .test_only(&["ch01-hello"])
+        .fails_with(&["listings/ch01/hello/output.txt:", "cargo xtask bless ch01-hello"]);
 }
