@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use regex::Regex;
 
-use crate::listings::Listing;
+use crate::listings::{Kind, Listing};
 use crate::preprocess::{self, Include, Scan};
 use crate::problems::{Problems, rel};
 
@@ -231,6 +231,83 @@ fn check_inline_rust(source: &str, content: &str, problems: &mut Problems) {
             }
         }
     }
+}
+
+/// An exercise's starter (`chNN-ex-NAME`, kind `exercise`) and its solution
+/// (`chNN-ex-NAME-solution`, kind `tests`) carry the same tests: the reader
+/// makes exactly the tests pass that the solution passes. Each file keeps
+/// its own copy so that it runs alone (and on the playground); this check
+/// keeps the copies from drifting apart.
+pub fn check_exercises(listings: &[Listing]) -> Problems {
+    let mut problems = Problems::default();
+    for starter in listings.iter().filter(|l| l.kind == Kind::Exercise) {
+        let wanted = format!("{}-solution", starter.package);
+        let Some(solution) = listings.iter().find(|l| l.package == wanted) else {
+            problems.at(
+                format!("{}/Cargo.toml", starter.rel_dir),
+                format!("an exercise needs a solution crate `{wanted}` (kind \"tests\") beside it"),
+            );
+            continue;
+        };
+        if solution.kind != Kind::Tests {
+            problems.at(
+                format!("{}/Cargo.toml", solution.rel_dir),
+                format!(
+                    "the solution of `{}` must be of kind \"tests\", so its tests run",
+                    starter.package
+                ),
+            );
+        }
+        // A listing is one file: src/main.rs, or src/lib.rs for tests only.
+        let file = |l: &Listing| {
+            let name =
+                if l.dir.join("src/main.rs").exists() { "src/main.rs" } else { "src/lib.rs" };
+            l.dir.join(name)
+        };
+        let shown = |l: &Listing| {
+            format!(
+                "{}/{}",
+                l.rel_dir,
+                file(l).strip_prefix(&l.dir).map(preprocess::to_slash).unwrap_or_default()
+            )
+        };
+        let (Ok(starter_text), Ok(solution_text)) =
+            (fs::read_to_string(file(starter)), fs::read_to_string(file(solution)))
+        else {
+            continue; // a missing file is reported by the build
+        };
+        let (starter_tests, solution_tests) = (tests_of(&starter_text), tests_of(&solution_text));
+        match (&starter_tests, &solution_tests) {
+            (None, _) => problems.at(
+                shown(starter),
+                "an exercise's starter needs the tests the reader must pass, in a `#[cfg(test)]` module",
+            ),
+            (Some((line, tests)), Some((_, expected))) if tests != expected => problems.at_line(
+                &shown(starter),
+                *line,
+                format!(
+                    "the exercise's tests differ from those of its solution ({}): \
+                     a reader must make exactly the solution's tests pass, so keep the two copies the same",
+                    shown(solution)
+                ),
+            ),
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// The `#[cfg(test)]` part of a file, from that line to the end, without
+/// anchor comments; and the line it starts on.
+fn tests_of(text: &str) -> Option<(usize, Vec<&str>)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| l.trim() == "#[cfg(test)]")?;
+    let body = lines[start..]
+        .iter()
+        .copied()
+        .filter(|l| !l.contains("ANCHOR:") && !l.contains("ANCHOR_END:"))
+        .collect();
+    Some((start + 1, body))
 }
 
 /// No listing talks to a host other than this machine: every URL in a

@@ -67,16 +67,20 @@ pub fn test(root: &Path, only: &[String]) -> Result<()> {
     let source_count = source_problems.len();
     tally.record(source_problems.is_empty());
     problems.extend(source_problems);
+    let exercises = checks::check_exercises(&listings);
+    let source_count = source_count + exercises.len();
+    tally.record(exercises.is_empty());
+    problems.extend(exercises);
     let network = checks::check_no_internet(root, &listings);
     let network_count = network.len();
     tally.record(network.is_empty());
     problems.extend(network);
     let verdict = match (source_count, network_count) {
         (0, 0) => {
-            "every include resolved, every listing shown, no inline Rust, no internet".to_string()
+            "every include resolved, every listing shown, exercises match their solutions, no inline Rust, no internet".to_string()
         }
         (sources, network) => format!(
-            "FAILED: {sources} problem(s) in chapters and anchors, {network} listing(s) reaching beyond loopback"
+            "FAILED: {sources} problem(s) in chapters, anchors and exercises, {network} listing(s) reaching beyond loopback"
         ),
     };
     tally.lines.push(format!(

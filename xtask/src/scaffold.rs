@@ -33,12 +33,28 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str, kind: Kind) -> Result
     if dir.exists() {
         bail!("{rel_dir} already exists; choose another name");
     }
+    // An exercise comes as a pair: the starter the reader finishes, and the
+    // solution whose tests (the same tests) pass.
+    let solution = (kind == Kind::Exercise).then(|| {
+        let name = format!("{name}-solution");
+        (format!("{chapter}-{name}"), format!("listings/{chapter}/{name}"))
+    });
+    if let Some((_, solution_dir)) = &solution
+        && root.join(solution_dir).exists()
+    {
+        bail!("{solution_dir} already exists; choose another name");
+    }
     let tokio = workspace_has_tokio(root)?;
     let files = listing_files(&package, kind, tokio);
-    for (file, text) in &files {
-        let path = dir.join(file);
-        fs::create_dir_all(path.parent().expect("a file in the crate"))?;
-        fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    write_files(&dir, &files)?;
+    if let Some((solution_package, solution_dir)) = &solution {
+        let mut solution_files = listing_files(solution_package, Kind::Tests, tokio);
+        solution_files[1].1 =
+            if tokio { EXERCISE_TOKIO_SOLVED } else { EXERCISE_STD_SOLVED }.into();
+        write_files(&root.join(solution_dir), &solution_files)?;
+        println!(
+            "created {solution_dir}/ (package `{solution_package}`, kind `tests`): the solution"
+        );
     }
 
     println!("created {rel_dir}/ (package `{package}`, kind `{kind}`):");
@@ -54,6 +70,12 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str, kind: Kind) -> Result
     println!();
     print!("{}", listing_block(&rel_dir, &package, kind));
     println!();
+    if let Some((solution_package, solution_dir)) = &solution {
+        println!("And this on the solutions page, src/{chapter}-solutions.md:");
+        println!();
+        print!("{}", listing_block(solution_dir, solution_package, Kind::Tests));
+        println!();
+    }
     println!("Next:");
     println!("  1. Write the listing in {rel_dir}/{} between its ANCHOR lines,", main_file(kind));
     println!("     and set the caption in the chapter.");
@@ -67,6 +89,10 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str, kind: Kind) -> Result
         Kind::Serves => {
             println!("     Keep tests/serves.rs in step: it starts the server and talks to it.")
         }
+        Kind::Exercise => println!(
+            "     Solve it in the -solution crate, and keep the two crates' tests the same\n     \
+             (`cargo xtask test` checks that they are)."
+        ),
         _ => {}
     }
     let command = match kind {
@@ -87,6 +113,15 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str, kind: Kind) -> Result
         }
     }
     println!("  3. cargo xtask test    (every check CI runs)");
+    Ok(())
+}
+
+fn write_files(dir: &Path, files: &[(String, String)]) -> Result<()> {
+    for (file, text) in files {
+        let path = dir.join(file);
+        fs::create_dir_all(path.parent().expect("a file in the crate"))?;
+        fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
     Ok(())
 }
 
@@ -424,6 +459,48 @@ const EXERCISE_STD: &str = r#"// ANCHOR: all
 pub fn countdown(n: u32) -> Vec<u32> {
     // Your code here: make the test below pass.
     todo!("count down from {n}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_down_from_three() {
+        assert_eq!(countdown(3), vec![3, 2, 1]);
+    }
+}
+// ANCHOR_END: all
+"#;
+
+const EXERCISE_TOKIO_SOLVED: &str = r#"// ANCHOR: all
+/// Returns the numbers from `n` down to 1, one per tick of a timer.
+pub async fn countdown(n: u32) -> Vec<u32> {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+    let mut numbers = Vec::new();
+    for number in (1..=n).rev() {
+        ticks.tick().await;
+        numbers.push(number);
+    }
+    numbers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn counts_down_from_three() {
+        assert_eq!(countdown(3).await, vec![3, 2, 1]);
+    }
+}
+// ANCHOR_END: all
+"#;
+
+const EXERCISE_STD_SOLVED: &str = r#"// ANCHOR: all
+/// Returns the numbers from `n` down to 1.
+pub fn countdown(n: u32) -> Vec<u32> {
+    (1..=n).rev().collect()
 }
 
 #[cfg(test)]

@@ -273,9 +273,35 @@ fn naming_listings_verifies_only_those_and_says_what_was_skipped() {
     };
     let other = edited().test_only(&["ch01-boom"]);
     assert!(other.success, "{}\n{}", other.stdout, other.stderr);
-    assert!(other.stdout.contains("only 1 of 4 listings verified"), "{}", other.stdout);
+    assert!(other.stdout.contains("only 1 of 6 listings verified"), "{}", other.stdout);
     assert!(other.stdout.contains("SKIPPED"), "{}", other.stdout);
     edited()
         .test_only(&["ch01-hello"])
         .fails_with(&["listings/ch01/hello/output.txt:", "cargo xtask bless ch01-hello"]);
+}
+
+#[test]
+fn an_exercise_whose_tests_drift_from_its_solution_is_reported() {
+    Fixture::tiny_book("exercise-drift")
+        .replace("listings/ch01/ex-double/src/lib.rs", "double(21), 42", "double(20), 40")
+        .test()
+        .fails_with(&[
+            "listings/ch01/ex-double/src/lib.rs:5:",
+            "differ from those of its solution (listings/ch01/ex-double-solution/src/lib.rs)",
+        ]);
+}
+
+#[test]
+fn an_exercise_without_a_solution_is_reported() {
+    Fixture::tiny_book("exercise-alone")
+        .replace(
+            "listings/ch01/ex-double-solution/Cargo.toml",
+            "ch01-ex-double-solution",
+            "ch01-ex-twice",
+        )
+        .test()
+        .fails_with(&[
+            "listings/ch01/ex-double/Cargo.toml:",
+            "needs a solution crate `ch01-ex-double-solution`",
+        ]);
 }

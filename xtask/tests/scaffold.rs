@@ -97,10 +97,25 @@ fn scaffolded_chapter_and_listings_pass_once_blessed() {
             .map(|(block, _)| block.to_string())
             .unwrap_or_else(|| panic!("no block to paste in:\n{}", outcome.stdout));
         assert!(outcome.stdout.contains("cargo xtask test"), "{}", outcome.stdout);
-        let mut text = fs::read_to_string(&chapter).unwrap();
-        text.push('\n');
-        text.push_str(&block);
-        fs::write(&chapter, text).unwrap();
+        // An exercise also prints its solution's block, for the solutions page.
+        let (block, solution) = match block.split_once("And this on the solutions page") {
+            Some((block, rest)) => {
+                let solution = rest.split_once(":\n\n").map(|(_, b)| b.to_string());
+                (block.to_string(), solution)
+            }
+            None => (block, None),
+        };
+        assert_eq!(solution.is_some(), kind == "exercise", "{}", outcome.stdout);
+        let append = |path: &std::path::Path, block: &str| {
+            let mut text = fs::read_to_string(path).unwrap();
+            text.push('\n');
+            text.push_str(block);
+            fs::write(path, text).unwrap();
+        };
+        append(&chapter, &block);
+        if let Some(solution) = solution {
+            append(&root.join("src/ch02-solutions.md"), &solution);
+        }
     }
     let again = xtask(&root, &["new-listing", "ch02", "first-runs", "--kind", "runs"]);
     assert!(!again.success && again.stderr.contains("already exists"), "{}", again.stderr);
