@@ -49,8 +49,7 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str, kind: Kind) -> Result
     write_files(&dir, &files)?;
     if let Some((solution_package, solution_dir)) = &solution {
         let mut solution_files = listing_files(solution_package, Kind::Tests, tokio);
-        solution_files[1].1 =
-            if tokio { EXERCISE_TOKIO_SOLVED } else { EXERCISE_STD_SOLVED }.into();
+        solution_files[1].1 = exercise_solution(tokio);
         write_files(&root.join(solution_dir), &solution_files)?;
         println!(
             "created {solution_dir}/ (package `{solution_package}`, kind `tests`): the solution"
@@ -473,9 +472,12 @@ mod tests {
 // ANCHOR_END: all
 "#;
 
-const EXERCISE_TOKIO_SOLVED: &str = r#"// ANCHOR: all
-/// Returns the numbers from `n` down to 1, one per tick of a timer.
-pub async fn countdown(n: u32) -> Vec<u32> {
+/// Where the reader works in an exercise's starter; its solution is the
+/// same file with this part solved, so the two never carry different tests.
+const EXERCISE_TODO: &str =
+    "    // Your code here: make the test below pass.\n    todo!(\"count down from {n}\")\n";
+
+const EXERCISE_TOKIO_ANSWER: &str = "    \
     let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
     let mut numbers = Vec::new();
     for number in (1..=n).rev() {
@@ -483,37 +485,20 @@ pub async fn countdown(n: u32) -> Vec<u32> {
         numbers.push(number);
     }
     numbers
+";
+
+const EXERCISE_STD_ANSWER: &str = "    (1..=n).rev().collect()\n";
+
+/// The solution of the scaffolded exercise: its starter, answered.
+fn exercise_solution(tokio: bool) -> String {
+    let (starter, answer) = if tokio {
+        (EXERCISE_TOKIO, EXERCISE_TOKIO_ANSWER)
+    } else {
+        (EXERCISE_STD, EXERCISE_STD_ANSWER)
+    };
+    debug_assert!(starter.contains(EXERCISE_TODO));
+    starter.replacen(EXERCISE_TODO, answer, 1)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn counts_down_from_three() {
-        assert_eq!(countdown(3).await, vec![3, 2, 1]);
-    }
-}
-// ANCHOR_END: all
-"#;
-
-const EXERCISE_STD_SOLVED: &str = r#"// ANCHOR: all
-/// Returns the numbers from `n` down to 1.
-pub fn countdown(n: u32) -> Vec<u32> {
-    (1..=n).rev().collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_down_from_three() {
-        assert_eq!(countdown(3), vec![3, 2, 1]);
-    }
-}
-// ANCHOR_END: all
-"#;
 
 /// Creates `src/chNN-<slug>.md`, its solutions page, their SUMMARY.md
 /// entries and `listings/chNN/`.
@@ -687,5 +672,16 @@ mod tests {
         assert!(manifest.contains("required-features = [\"does-not-compile\"]"));
         assert!(manifest.contains("error = \"E0308\""));
         assert!(!manifest.contains("tokio"));
+    }
+
+    #[test]
+    fn an_exercise_solution_is_its_starter_answered() {
+        for tokio in [true, false] {
+            let starter = if tokio { EXERCISE_TOKIO } else { EXERCISE_STD };
+            let solution = exercise_solution(tokio);
+            assert!(!solution.contains("todo!"), "{solution}");
+            let tests = |text: &str| text[text.find("#[cfg(test)]").unwrap()..].to_string();
+            assert_eq!(tests(starter), tests(&solution));
+        }
     }
 }
