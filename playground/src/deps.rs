@@ -27,12 +27,17 @@ pub const OFFERED: &[&str] = &[
     "anyhow",
     "async-trait",
     "axum",
+    "bytes",
     "futures",
     "pin-project-lite",
     "reqwest",
+    "serde",
+    "serde_json",
     "tokio",
     "tokio-stream",
     "tokio-util",
+    "tracing",
+    "tracing-subscriber",
 ];
 
 /// One offered crate, built.
