@@ -183,6 +183,17 @@ fn assert_none_left(needle: &str) {
     }
 }
 
+/// `started N refused M`, whole, or nothing.
+fn started_and_refused(line: &str) -> Option<(u32, u32)> {
+    let mut words = line.split(' ');
+    let (Some("started"), Some(started), Some("refused"), Some(refused), None) =
+        (words.next(), words.next(), words.next(), words.next(), words.next())
+    else {
+        return None;
+    };
+    Some((started.parse().ok()?, refused.parse().ok()?))
+}
+
 #[test]
 fn a_fork_flood_is_contained_and_killed() {
     // Every process starts copies of itself as fast as it can, and the
@@ -212,12 +223,20 @@ fn main() {
     // The process limit (64 in these tests) held: the first process was
     // refused most of its spawns.
     let stderr = reply["stderr"].as_str().unwrap();
-    let last =
-        stderr.lines().rfind(|l| l.starts_with("started ")).unwrap_or_else(|| panic!("{stderr}"));
-    let numbers: Vec<u32> = last.split(' ').filter_map(|w| w.parse().ok()).collect();
+    // The program is killed in the middle of printing, so its last line may
+    // be cut short ("started 1"). Read only lines that a newline ended and
+    // that parse whole.
+    let complete = stderr.rsplit_once('\n').map_or("", |(done, _)| done);
+    let (started_count, refused) =
+        complete.lines().rev().find_map(started_and_refused).unwrap_or_else(|| {
+            panic!("no complete `started N refused M` line in stderr:\n{stderr}")
+        });
     // (Not run as root, the limit is on top of the user's other processes,
     // some of which may end meanwhile: hence the slack.)
-    assert!(numbers[0] < 128 && numbers[1] > 0, "the process limit did not hold: {last}");
+    assert!(
+        started_count < 128 && refused > 0,
+        "the process limit did not hold: started {started_count} refused {refused}\n{reply:#}"
+    );
 
     // Nothing it started is left running.
     assert_none_left(" copy");
