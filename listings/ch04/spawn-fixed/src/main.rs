@@ -3,6 +3,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 // ANCHOR: all
+/// Counts the names; the future owns its `Arc`, so it borrows nothing.
+async fn count_names(names: Arc<Vec<String>>) -> usize {
+    tokio::task::yield_now().await;
+    names.len()
+}
+
 #[tokio::main]
 async fn main() {
     // Fix for the borrow: the task gets its own handle to the data.
@@ -13,6 +19,10 @@ async fn main() {
     });
     handle.await.unwrap();
     println!("main still has {names:?}");
+
+    // Fix for the reference argument: the `async fn` takes an `Arc`.
+    let handle = tokio::spawn(count_names(Arc::clone(&names)));
+    println!("the task counted {} names", handle.await.unwrap());
 
     // Fix for the held `Rc`: end its scope before the task waits.
     let handle = tokio::spawn(async {

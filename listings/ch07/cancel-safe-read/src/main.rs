@@ -1,3 +1,5 @@
+use std::io;
+
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, DuplexStream};
 use tokio::time::{Duration, sleep};
 
@@ -16,8 +18,11 @@ async fn send_messages(mut stream: DuplexStream) {
 // ANCHOR: reader
 /// Reads messages until the stream ends, noting every quiet 100 ms. Bytes
 /// that arrive are kept in `pending`, which outlives every `select!`, until
-/// they make up a whole message.
-async fn read_messages(mut stream: impl AsyncRead + Unpin) -> Vec<String> {
+/// they make up a whole message. An I/O error is returned, not taken for
+/// the end of the stream.
+async fn read_messages(
+    mut stream: impl AsyncRead + Unpin,
+) -> io::Result<Vec<String>> {
     let mut messages = Vec::new();
     let mut pending = Vec::new();
     let mut chunk = [0; 64];
@@ -25,9 +30,14 @@ async fn read_messages(mut stream: impl AsyncRead + Unpin) -> Vec<String> {
         tokio::select! {
             // `read` is cancel safe: if the timer wins, nothing was read.
             result = stream.read(&mut chunk) => {
-                let n = result.unwrap_or(0);
+                let n = result?;
+                if n == 0 && pending.is_empty() {
+                    break; // the stream ended between two messages
+                }
                 if n == 0 {
-                    break; // the stream ended
+                    let kind = io::ErrorKind::UnexpectedEof;
+                    let error = "the stream ended inside a message";
+                    return Err(io::Error::new(kind, error));
                 }
                 pending.extend_from_slice(&chunk[..n]);
                 while pending.len() >= MESSAGE_LEN {
@@ -41,15 +51,16 @@ async fn read_messages(mut stream: impl AsyncRead + Unpin) -> Vec<String> {
             }
         }
     }
-    messages
+    Ok(messages)
 }
 // ANCHOR_END: reader
 
 #[tokio::main(flavor = "current_thread", start_paused = true)]
-async fn main() {
+async fn main() -> io::Result<()> {
     let (writer, reader) = tokio::io::duplex(64);
     tokio::spawn(send_messages(writer));
-    println!("received: {:?}", read_messages(reader).await);
+    println!("received: {:?}", read_messages(reader).await?);
+    Ok(())
 }
 
 // ANCHOR: test
@@ -62,7 +73,7 @@ mod tests {
         let (writer, reader) = tokio::io::duplex(64);
         tokio::spawn(send_messages(writer));
 
-        let received = read_messages(reader).await;
+        let received = read_messages(reader).await.unwrap();
 
         assert_eq!(received, ["message1", "message2", "message3"]);
     }

@@ -13,18 +13,15 @@ struct Work {
 // ANCHOR: worker
 async fn worker(mut work_queue: mpsc::Receiver<Work>) {
     let mut iterations = 0;
-    loop {
-        tokio::select! {
-            Some(work) = work_queue.recv() => {
-                sleep(Duration::from_millis(10)).await; // pretend to work
-                work.respond_on
-                    .send(work.input * 1000)
-                    .expect("the requester stopped waiting");
-                iterations += 1;
-            }
-        }
+    // `None`: every sender is gone, and no work is left.
+    while let Some(work) = work_queue.recv().await {
+        sleep(Duration::from_millis(10)).await; // pretend to work
+        // The requester may have given up; that is not our problem.
+        let _ = work.respond_on.send(work.input * 1000);
+        iterations += 1;
         println!("worker: iterations so far: {iterations}");
     }
+    println!("worker: queue closed, stopping");
 }
 // ANCHOR_END: worker
 
