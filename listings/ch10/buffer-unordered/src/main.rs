@@ -1,9 +1,9 @@
 use std::time::Duration;
 
+// ANCHOR: fetch
 use futures::stream::{self, StreamExt};
 use tokio::time::{Instant, sleep};
 
-// ANCHOR: fetch
 /// Pretends to fetch page `id`, which takes `ms` milliseconds.
 async fn fetch(start: Instant, id: u32, ms: u64) -> u32 {
     println!("{:>3} ms    start {id}", start.elapsed().as_millis());

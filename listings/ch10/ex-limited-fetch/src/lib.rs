@@ -48,8 +48,9 @@ pub async fn fetch_all(
     ids: &[u32],
     limit: usize,
 ) -> Vec<String> {
-    // Turn the ids into a stream of futures (futures::stream::iter and
-    // StreamExt::map), and let one of this chapter's adapters run them.
+    // Turn the ids into a stream of futures (futures::stream::iter, and
+    // `map` from the futures::StreamExt trait, which you need to import),
+    // and let one of this chapter's adapters run them.
     todo!("fetch {} pages, {limit} at a time", ids.len())
 }
 

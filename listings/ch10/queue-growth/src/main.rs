@@ -7,7 +7,8 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep, sleep_until};
 
 // ANCHOR: allocator
-/// The system allocator, plus a count of the bytes currently allocated.
+/// The system allocator, plus a count of the bytes requested and not yet
+/// freed.
 struct CountingAllocator;
 
 static HEAP_IN_USE: AtomicUsize = AtomicUsize::new(0);

@@ -34,7 +34,9 @@ async fn main() {
         );
         handles.push(tokio::spawn(async move {
             let result = job(id, ms).await;
-            drop(permit); // give the slot to the next job
+            // Naming `permit` here moves it into the task; dropping it
+            // gives the slot to the next job.
+            drop(permit);
             result
         }));
     }
