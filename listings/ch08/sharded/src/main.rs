@@ -1,11 +1,13 @@
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio::time::{Instant, sleep};
 
-const TASKS: u64 = 4;
-const PER_TASK: u64 = 100_000;
-const KEYS: u64 = 1_000;
-const SHARDS: usize = 16;
+/// Tasks, each updating its own key once.
+const TASKS: u64 = 64;
+/// How long an update holds its shard's lock.
+const HOLD: Duration = Duration::from_millis(10);
 
 // ANCHOR: map
 /// A counter per key, split into shards: each key lives in one shard, and
@@ -27,57 +29,38 @@ impl Counts {
         &self.shards[key as usize % self.shards.len()]
     }
 
-    /// Adds one to `key`'s count; returns how long it waited for the lock.
-    fn increment(&self, key: u64) -> Duration {
-        let (mut shard, waited) = lock_timed(self.shard(key));
+    /// Adds one to `key`'s count, holding the shard's lock for `HOLD` (a
+    /// slow update, played by a `sleep`). Returns how long it waited for
+    /// the lock.
+    async fn increment(&self, key: u64) -> Duration {
+        let asked = Instant::now();
+        let mut shard = self.shard(key).lock().await;
+        let waited = asked.elapsed();
         *shard.entry(key).or_insert(0) += 1;
+        sleep(HOLD).await;
         waited
     }
 
-    fn total(&self) -> u64 {
-        let shards = self.shards.iter();
-        shards
-            .map(|s| s.lock().unwrap().values().sum::<u64>())
-            .sum()
+    /// Needs the whole map: locks every shard in turn.
+    async fn total(&self) -> u64 {
+        let mut total = 0;
+        for shard in &self.shards {
+            total += shard.lock().await.values().sum::<u64>();
+        }
+        total
     }
 }
 // ANCHOR_END: map
 
-// ANCHOR: lock-timed
-/// Locks `mutex`, and measures how long that took if another thread held
-/// it (`try_lock` fails with `WouldBlock` then).
-fn lock_timed<T>(mutex: &Mutex<T>) -> (MutexGuard<'_, T>, Duration) {
-    match mutex.try_lock() {
-        Ok(guard) => (guard, Duration::ZERO),
-        Err(TryLockError::WouldBlock) => {
-            let start = Instant::now();
-            let guard = mutex.lock().unwrap();
-            (guard, start.elapsed())
-        }
-        Err(TryLockError::Poisoned(err)) => panic!("{err}"),
-    }
-}
-// ANCHOR_END: lock-timed
-
 // ANCHOR: main
-/// Runs `TASKS` tasks that each add one to `PER_TASK` keys; returns how
-/// long that took, and the time the tasks spent waiting for locks.
-async fn hammer(counts: Arc<Counts>) -> (Duration, Duration) {
+/// Runs `TASKS` tasks at once, one key each; returns how long they took,
+/// and the time they spent waiting for locks, added up.
+async fn run(counts: Arc<Counts>) -> (Duration, Duration) {
     let start = Instant::now();
     let mut handles = Vec::new();
-    for task in 0..TASKS {
+    for key in 0..TASKS {
         let counts = Arc::clone(&counts);
-        handles.push(tokio::spawn(async move {
-            let mut waited = Duration::ZERO;
-            for i in 0..PER_TASK {
-                let key = (i * 7_919 + task * 104_729) % KEYS;
-                waited += counts.increment(key);
-                if i % 1_000 == 0 {
-                    tokio::task::yield_now().await; // let others run
-                }
-            }
-            waited
-        }));
+        handles.push(tokio::spawn(async move { counts.increment(key).await }));
     }
     let mut waited = Duration::ZERO;
     for handle in handles {
@@ -86,19 +69,18 @@ async fn hammer(counts: Arc<Counts>) -> (Duration, Duration) {
     (start.elapsed(), waited)
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 4)]
+#[tokio::main(flavor = "current_thread", start_paused = true)]
 async fn main() {
-    println!("{TASKS} tasks on 4 threads, {PER_TASK} increments each:");
-    for shards in [1, SHARDS] {
+    println!("{TASKS} updates, each holding a lock for {HOLD:?}:");
+    for shards in [1, 16] {
         let counts = Arc::new(Counts::new(shards));
-        let (took, waited) = hammer(Arc::clone(&counts)).await;
+        let (took, waited) = run(Arc::clone(&counts)).await;
         let (took, waited) = (took.as_millis(), waited.as_millis());
         println!(
-            "  {shards:>2} lock(s): done in {took:>5} ms, \
-             waited {waited:>5} ms for locks"
+            "  {shards:>2} lock(s): done in {took:>4} ms, \
+             waited {waited:>5} ms for locks in all"
         );
-        assert_eq!(counts.total(), TASKS * PER_TASK);
+        assert_eq!(counts.total().await, TASKS);
     }
-    println!("both maps counted all {} increments", TASKS * PER_TASK);
 }
 // ANCHOR_END: main
