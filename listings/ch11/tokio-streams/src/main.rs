@@ -40,7 +40,8 @@ async fn merged() {
     let start = Instant::now();
     let jobs = jobs(start).map(Event::Job);
     let ticks = ticks().take(3).map(|_| Event::Tick);
-    let mut events = pin!(jobs.merge(ticks));
+    // Both streams are `Unpin`, so the merged one is too: no `pin!`.
+    let mut events = jobs.merge(ticks);
     while let Some(event) = events.next().await {
         match event {
             Event::Job(job) => println!("{:>3} ms: job {job}", ms(start)),
