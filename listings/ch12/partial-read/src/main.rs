@@ -39,5 +39,9 @@ async fn main() {
         Some((key, value)) => println!("set {key} to {value}"),
         None => println!("error: {request:?} is not `SET key=value`"),
     }
+
+    // The rest of the request was not lost: the next `read` returns it.
+    let rest = read_request(&mut server).await;
+    println!("the next read got {} bytes: {rest:?}", rest.len());
 }
 // ANCHOR_END: reader
