@@ -1,0 +1,264 @@
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
+use std::time::Duration;
+
+// ANCHOR: task
+type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// What every task and every waker shares: the run queue, and the thread
+/// that runs it, so that a wake can unpark it.
+struct Runtime {
+    run_queue: Mutex<VecDeque<Arc<Task>>>,
+    thread: Thread,
+    timers: Mutex<Timers>,
+}
+
+/// A spawned future, with a way back to the run queue.
+struct Task {
+    /// `None` once the future has returned `Ready`.
+    future: Mutex<Option<BoxFuture>>,
+    runtime: Arc<Runtime>,
+}
+
+impl Wake for Task {
+    fn wake(self: Arc<Self>) {
+        let runtime = self.runtime.clone();
+        runtime.run_queue.lock().unwrap().push_back(self);
+        runtime.thread.unpark();
+    }
+}
+// ANCHOR_END: task
+
+// ANCHOR: poll
+impl Task {
+    fn poll(self: Arc<Self>) {
+        // The waker is the task itself: waking it queues it again.
+        let waker = Waker::from(self.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut slot = self.future.lock().unwrap();
+        if let Some(future) = slot.as_mut()
+            && future.as_mut().poll(&mut cx).is_ready()
+        {
+            // Finished: drop the future, so that a late wake-up finds
+            // nothing to poll.
+            *slot = None;
+        }
+    }
+}
+// ANCHOR_END: poll
+
+// ANCHOR: join-handle
+/// Where a task leaves its output, and who is waiting for it.
+struct JoinState<T> {
+    output: Option<T>,
+    waker: Option<Waker>,
+}
+
+pub struct JoinHandle<T> {
+    state: Arc<Mutex<JoinState<T>>>,
+}
+
+impl<T> Future for JoinHandle<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let mut state = self.state.lock().unwrap();
+        match state.output.take() {
+            Some(output) => Poll::Ready(output),
+            None => {
+                // Not finished: the task will wake us when it is.
+                state.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+// ANCHOR_END: join-handle
+
+// ANCHOR: spawn
+thread_local! {
+    /// The runtime that `block_on` is running on this thread, if any.
+    static CURRENT: RefCell<Option<Arc<Runtime>>> =
+        const { RefCell::new(None) };
+}
+
+fn current(what: &str) -> Arc<Runtime> {
+    CURRENT
+        .with_borrow(|current| current.clone())
+        .unwrap_or_else(|| panic!("{what} called outside of block_on"))
+}
+
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let runtime = current("spawn");
+    let state = Arc::new(Mutex::new(JoinState {
+        output: None,
+        waker: None,
+    }));
+    let task_state = state.clone();
+    // The task runs the future, then hands its output to the handle.
+    let task_future = async move {
+        let output = future.await;
+        let mut state = task_state.lock().unwrap();
+        state.output = Some(output);
+        if let Some(waker) = state.waker.take() {
+            waker.wake();
+        }
+    };
+    let task = Arc::new(Task {
+        future: Mutex::new(Some(Box::pin(task_future))),
+        runtime: runtime.clone(),
+    });
+    runtime.run_queue.lock().unwrap().push_back(task);
+    JoinHandle { state }
+}
+// ANCHOR_END: spawn
+
+// ANCHOR: block-on
+pub fn block_on<F>(future: F) -> F::Output
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let runtime = Arc::new(Runtime {
+        run_queue: Mutex::new(VecDeque::new()),
+        thread: thread::current(),
+        timers: Mutex::new(Timers::default()),
+    });
+    CURRENT.set(Some(runtime.clone()));
+    let main_task = spawn(future);
+    let output = loop {
+        if let Some(output) = main_task.state.lock().unwrap().output.take() {
+            break output;
+        }
+        let next = runtime.run_queue.lock().unwrap().pop_front();
+        if let Some(task) = next {
+            task.poll();
+            continue;
+        }
+        // No task is ready: the reactor's turn.
+        let due = runtime.timers.lock().unwrap().fire_next();
+        if due.is_empty() {
+            // No timer either: sleep until a waker unparks this thread.
+            thread::park();
+        }
+        for waker in due {
+            waker.wake();
+        }
+    };
+    CURRENT.set(None);
+    // Tasks still queued are dropped here, as tokio drops the tasks
+    // that are left when its runtime shuts down.
+    let left = std::mem::take(&mut *runtime.run_queue.lock().unwrap());
+    let timers = std::mem::take(&mut runtime.timers.lock().unwrap().waiting);
+    drop((left, timers));
+    output
+}
+// ANCHOR_END: block-on
+
+// ANCHOR: timers
+/// The timer reactor: a virtual clock, and the wakers waiting for it,
+/// sorted by deadline (the id keeps two equal deadlines apart).
+#[derive(Default)]
+struct Timers {
+    now: Duration,
+    next_id: u64,
+    waiting: BTreeMap<(Duration, u64), Waker>,
+}
+
+impl Timers {
+    /// Moves the clock to the earliest deadline and returns the wakers
+    /// that are due then (none if no timer is waiting).
+    fn fire_next(&mut self) -> Vec<Waker> {
+        let mut due = Vec::new();
+        let Some(&(deadline, _)) = self.waiting.keys().next() else {
+            return due;
+        };
+        self.now = deadline;
+        while let Some(entry) = self.waiting.first_entry()
+            && entry.key().0 <= self.now
+        {
+            due.push(entry.remove());
+        }
+        due
+    }
+}
+// ANCHOR_END: timers
+
+// ANCHOR: sleep
+/// A future that is ready once the clock has reached its deadline.
+pub struct Sleep {
+    deadline: Duration,
+    id: u64,
+    runtime: Arc<Runtime>,
+}
+
+pub fn sleep(duration: Duration) -> Sleep {
+    let runtime = current("sleep");
+    let mut timers = runtime.timers.lock().unwrap();
+    let deadline = timers.now + duration;
+    let id = timers.next_id;
+    timers.next_id += 1;
+    drop(timers);
+    Sleep {
+        deadline,
+        id,
+        runtime,
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut timers = self.runtime.timers.lock().unwrap();
+        if timers.now >= self.deadline {
+            return Poll::Ready(());
+        }
+        // Register, or replace the waker of an earlier poll.
+        let key = (self.deadline, self.id);
+        timers.waiting.insert(key, cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        // A sleep dropped early (a lost race) leaves no timer behind.
+        let key = (self.deadline, self.id);
+        self.runtime.timers.lock().unwrap().waiting.remove(&key);
+    }
+}
+
+/// The time on the runtime's clock, since `block_on` started.
+pub fn now() -> Duration {
+    current("now").timers.lock().unwrap().now
+}
+// ANCHOR_END: sleep
+
+// ANCHOR: main
+async fn nap(name: &'static str, ms: u64) -> &'static str {
+    sleep(Duration::from_millis(ms)).await;
+    println!("[{:>3} ms] {name} wakes up", now().as_millis());
+    name
+}
+
+fn main() {
+    block_on(async {
+        let tasks = [("cat", 300), ("dog", 100), ("owl", 200)]
+            .map(|(name, ms)| spawn(nap(name, ms)));
+        println!("[{:>3} ms] main: spawned three naps", now().as_millis());
+        for task in tasks {
+            let name = task.await;
+            println!("[{:>3} ms] main: joined {name}", now().as_millis());
+        }
+    });
+}
+// ANCHOR_END: main
