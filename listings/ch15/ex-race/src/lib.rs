@@ -1,0 +1,77 @@
+// Until you write `poll`, nothing reads `cx`.
+#![allow(unused_variables)]
+
+// ANCHOR: all
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
+
+pin_project! {
+    /// Polls two futures and finishes with the output of the first one
+    /// that is ready; on a tie, `first` wins.
+    pub struct Race<A, B> {
+        #[pin]
+        first: A,
+        #[pin]
+        second: B,
+    }
+}
+
+/// Races `first` against `second`.
+pub fn race<A, B>(first: A, second: B) -> Race<A, B>
+where
+    A: Future,
+    B: Future<Output = A::Output>,
+{
+    Race { first, second }
+}
+
+impl<A, B> Future for Race<A, B>
+where
+    A: Future,
+    B: Future<Output = A::Output>,
+{
+    type Output = A::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<A::Output> {
+        // Your code here: project `self`, then poll the two futures.
+        todo!("poll `first`, then `second`")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use tokio::time::{Instant, sleep};
+
+    async fn after(ms: u64, name: &'static str) -> &'static str {
+        sleep(Duration::from_millis(ms)).await;
+        name
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_faster_future_wins() {
+        let start = Instant::now();
+        assert_eq!(race(after(50, "a"), after(20, "b")).await, "b");
+        assert_eq!(start.elapsed(), Duration::from_millis(20));
+        assert_eq!(race(after(10, "a"), after(20, "b")).await, "a");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn on_a_tie_the_first_future_wins() {
+        assert_eq!(race(after(30, "a"), after(30, "b")).await, "a");
+        assert_eq!(race(async { "a" }, async { "b" }).await, "a");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn works_pinned_on_the_stack_and_in_select() {
+        let mut raced = std::pin::pin!(race(after(40, "a"), after(60, "b")));
+        tokio::select! {
+            winner = &mut raced => assert_eq!(winner, "a"),
+            _ = sleep(Duration::from_millis(100)) => panic!("too slow"),
+        }
+    }
+}
+// ANCHOR_END: all
