@@ -25,7 +25,9 @@ async fn main() -> Result<()> {
     let url = start_server().await?;
 
     // Fix 1: in async code, use the async client and .await it.
-    let body = reqwest::get(&url).await?.error_for_status()?.text().await?;
+    let client = reqwest::Client::new();
+    let response = client.get(&url).send().await?.error_for_status()?;
+    let body = response.text().await?;
     println!("async client:   {body:?}");
 
     // Fix 2: keep the blocking code, and run it on tokio's blocking pool.

@@ -61,7 +61,8 @@ async fn main() -> Result<()> {
     report("join_all", &results, start, &counters);
 
     // At most four at a time: buffer_unordered starts a fifth request
-    // only when one of the four running ones has finished.
+    // only when one of the four running ones has finished. A fresh client,
+    // so that the count does not include the first one's pooled connections.
     let client = Client::new();
     let start = Instant::now();
     let results: Vec<Result<String>> = stream::iter(0..REQUESTS)

@@ -88,7 +88,7 @@ async fn retry<T>(
             Err(error) => error,
         };
         let status = error.status().map(|s| s.to_string()).unwrap_or_default();
-        if number == max_attempts || !is_transient(&error) {
+        if number >= max_attempts || !is_transient(&error) {
             println!("  attempt {number} at {at:>4} ms: {status}, giving up");
             return Err(error)
                 .with_context(|| format!("gave up after {number} attempts"));

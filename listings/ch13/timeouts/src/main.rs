@@ -1,4 +1,3 @@
-use std::error::Error as _;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -26,6 +25,8 @@ async fn start_server() -> Result<String> {
 // ANCHOR: report
 /// Sends one request and says how it ended, and after how long.
 async fn report(label: &str, request: reqwest::RequestBuilder) {
+    use std::error::Error as _; // for error.source()
+
     let start = Instant::now();
     let result = request.send().await;
     let ms = start.elapsed().as_millis();
