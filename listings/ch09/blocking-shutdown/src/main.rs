@@ -42,8 +42,13 @@ fn main() {
         started_rx.await.unwrap();
     });
     println!("main: shutdown_timeout(100 ms)");
+    let start = Instant::now();
     runtime.shutdown_timeout(Duration::from_millis(100));
-    println!("main: returned; the job's thread still sleeps");
+    let waited = start.elapsed();
+    let full = waited >= Duration::from_millis(100);
+    let short = waited < Duration::from_secs(10);
+    println!("main: returned after at least 100 ms: {full}");
+    println!("main: returned before the 10 s job ended: {short}");
     // ANCHOR_END: timeout
 }
 // ANCHOR_END: all

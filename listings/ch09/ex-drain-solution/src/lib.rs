@@ -1,7 +1,8 @@
 // ANCHOR: all
+use std::panic::resume_unwind;
 use std::time::Duration;
 
-use tokio::task::JoinSet;
+use tokio::task::{JoinError, JoinSet};
 use tokio::time::timeout;
 
 /// Waits at most `deadline` for the tasks in `set`. Returns the outputs
@@ -13,9 +14,16 @@ pub async fn drain(
 ) -> (Vec<u32>, usize) {
     // ANCHOR: solution
     let mut finished = Vec::new();
+    let mut cancelled = 0;
+    let mut record = |result: Result<u32, JoinError>| match result {
+        Ok(value) => finished.push(value),
+        Err(error) if error.is_cancelled() => cancelled += 1,
+        Err(error) => resume_unwind(error.into_panic()),
+    };
+
     let collect = async {
         while let Some(result) = set.join_next().await {
-            finished.push(result.expect("the task panicked"));
+            record(result);
         }
     };
     // `join_next` is cancel safe: if the deadline interrupts it, no
@@ -23,14 +31,10 @@ pub async fn drain(
     let _ = timeout(deadline, collect).await;
 
     set.abort_all();
-    let mut cancelled = 0;
     while let Some(result) = set.join_next().await {
-        match result {
-            // It finished before the abort reached it.
-            Ok(value) => finished.push(value),
-            Err(error) if error.is_cancelled() => cancelled += 1,
-            Err(error) => std::panic::resume_unwind(error.into_panic()),
-        }
+        // A task that finished before the abort reached it still
+        // gives its result.
+        record(result);
     }
     (finished, cancelled)
     // ANCHOR_END: solution

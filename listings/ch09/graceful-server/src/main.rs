@@ -8,26 +8,24 @@ use tokio_util::task::TaskTracker;
 
 // ANCHOR: all
 // ANCHOR: main
-/// How long in-flight requests get to finish after Ctrl-C.
+/// How long in-flight requests get to finish after the signal.
 const GRACE: Duration = Duration::from_secs(3);
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
+    // The handlers are installed here, before we say that we are ready.
+    let mut stop = pin!(stop_signal()?);
     println!("listening on {}", listener.local_addr()?);
 
     let tracker = TaskTracker::new();
     let cancel = CancellationToken::new();
-    let mut ctrl_c = pin!(tokio::signal::ctrl_c());
-    loop {
+    let signal = loop {
         tokio::select! {
-            // `biased` polls Ctrl-C first on every turn, so its handler is
-            // installed before the first connection is accepted.
+            // Check for a signal first on every turn, so that it wins
+            // over a connection that is waiting at the same moment.
             biased;
-            result = &mut ctrl_c => {
-                result?;
-                break;
-            }
+            signal = &mut stop => break signal,
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
                     tracker.spawn(handle(socket, cancel.clone()));
@@ -35,11 +33,11 @@ async fn main() -> std::io::Result<()> {
                 Err(error) => eprintln!("accept failed: {error}"),
             },
         }
-    }
+    };
 
     drop(listener); // stop accepting: new clients are refused
     let in_flight = tracker.len();
-    println!("shutting down: no new connections, {in_flight} in flight");
+    println!("{signal}: stopped accepting, {in_flight} in flight");
     tracker.close();
     if tokio::time::timeout(GRACE, tracker.wait()).await.is_err() {
         println!("deadline passed: cancelling {}", tracker.len());
@@ -51,6 +49,35 @@ async fn main() -> std::io::Result<()> {
 }
 // ANCHOR_END: main
 
+// ANCHOR: signal
+/// Installs handlers for SIGINT (Ctrl-C) and SIGTERM (what deployment
+/// tools send) now, and returns a future that completes with the name
+/// of the first of them to arrive.
+#[cfg(unix)]
+fn stop_signal() -> std::io::Result<impl Future<Output = &'static str>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => "SIGINT",
+            _ = terminate.recv() => "SIGTERM",
+        }
+    })
+}
+// ANCHOR_END: signal
+
+/// `tokio::signal::unix` exists only on Unix; on Windows, wait for
+/// Ctrl-C.
+#[cfg(windows)]
+fn stop_signal() -> std::io::Result<impl Future<Output = &'static str>> {
+    let mut ctrl_c = tokio::signal::windows::ctrl_c()?;
+    Ok(async move {
+        ctrl_c.recv().await;
+        "Ctrl-C"
+    })
+}
+
 // ANCHOR: handle
 /// Serves one request, `job <milliseconds>`: answers `working`, works
 /// that long, then answers `done`, or `cancelled` if told to stop.
@@ -59,6 +86,7 @@ async fn handle(socket: TcpStream, cancel: CancellationToken) {
     let mut reader = BufReader::new(reader);
     let mut request = String::new();
     let read = reader.read_line(&mut request);
+    // Cancelled before a request arrived: close without an answer.
     let Some(Ok(_)) = cancel.run_until_cancelled(read).await else {
         return;
     };
