@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use regex::Regex;
 
-use crate::listings::{Kind, Listing};
+use crate::files::walk;
+use crate::listings::{self, Kind, Listing};
 use crate::preprocess::{self, Include, Scan};
 use crate::problems::{Problems, rel};
 
@@ -22,13 +23,8 @@ pub struct SourceReport {
 
 /// Every Markdown file under `src/`, sorted.
 fn chapters(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join("src"))
-        .into_iter()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
+    let mut files = walk(&root.join("src"));
+    files.retain(|p| p.extension().is_some_and(|x| x == "md"));
     files
 }
 
@@ -159,14 +155,9 @@ fn check_include(root: &Path, source: &str, include: &Include, problems: &mut Pr
 fn check_anchors_closed(root: &Path, problems: &mut Problems) -> Result<()> {
     let start = Regex::new(r"ANCHOR:\s*(\S+)").unwrap();
     let end = Regex::new(r"ANCHOR_END:\s*(\S+)").unwrap();
-    for entry in walkdir::WalkDir::new(root.join("listings"))
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "target")
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-    {
-        let Ok(text) = fs::read_to_string(entry.path()) else { continue };
-        let file = rel(root, entry.path());
+    for path in walk(&root.join("listings")) {
+        let Ok(text) = fs::read_to_string(&path) else { continue };
+        let file = rel(root, &path);
         let mut open: HashMap<String, usize> = HashMap::new();
         for (index, line) in text.lines().enumerate() {
             if let Some(c) = end.captures(line) {
@@ -316,14 +307,12 @@ pub fn check_no_internet(root: &Path, listings: &[Listing]) -> Problems {
     let url = Regex::new(r#""(?:https?|wss?)://([^/"{}\s:]*)"#).unwrap();
     let mut problems = Problems::default();
     for listing in listings {
-        for entry in walkdir::WalkDir::new(&listing.dir)
-            .into_iter()
-            .filter_entry(|e| e.file_name() != "target")
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-        {
-            let Ok(text) = fs::read_to_string(entry.path()) else { continue };
-            let file = rel(root, entry.path());
+        for path in walk(&listing.dir) {
+            if path.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(&path) else { continue };
+            let file = rel(root, &path);
             for (index, line) in text.lines().enumerate() {
                 for c in url.captures_iter(line) {
                     let host = &c[1];
@@ -348,6 +337,63 @@ pub fn check_no_internet(root: &Path, listings: &[Listing]) -> Problems {
     problems
 }
 
+/// No rendered page shows what only the recording machine has (a home
+/// folder, cargo's registry folder, the compiler's commit, a panic's thread
+/// id): `bless` writes the machine-independent form, so such text means a
+/// committed file was edited by hand or blessed by an older xtask. Each
+/// finding names the page, and the committed file and line it comes from
+/// when one of the book's sources holds it. Returns how many pages were read.
+pub fn check_machine_independent(root: &Path, html_dir: &Path) -> Result<(usize, Problems)> {
+    let mut problems = Problems::default();
+    let mut pages = 0;
+    let mut reported = BTreeSet::new();
+    for path in walk(html_dir) {
+        if path.extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        pages += 1;
+        let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        for (index, line) in text.lines().enumerate() {
+            for found in listings::machine_specific(line) {
+                if !reported.insert(found.clone()) {
+                    continue; // the print page, or the same file shown twice
+                }
+                let page = format!("{}:{}", rel(root, &path), index + 1);
+                let message = match source_holding(root, &found) {
+                    Some(source) => format!(
+                        "the page shows `{found}`, which only the machine that recorded it has; \
+                         it comes from {source}: if that is a listing's output, re-run \
+                         `cargo xtask bless <package>` (bless writes the machine-independent \
+                         form), otherwise rewrite it without the path or number"
+                    ),
+                    None => format!(
+                        "the page shows `{found}`, which only the machine that recorded it has: \
+                         bless the listing whose output this is (`cargo xtask bless <package>`), \
+                         or rewrite the text without the path or number"
+                    ),
+                };
+                problems.at(page, message);
+            }
+        }
+    }
+    Ok((pages, problems))
+}
+
+/// `file:line` of the first chapter or committed output holding `needle`.
+fn source_holding(root: &Path, needle: &str) -> Option<String> {
+    let sources = walk(&root.join("src"))
+        .into_iter()
+        .chain(walk(&root.join("listings")))
+        .filter(|p| p.extension().is_some_and(|x| x == "md" || x == "txt"));
+    for path in sources {
+        let Ok(text) = fs::read_to_string(&path) else { continue };
+        if let Some(index) = text.lines().position(|l| l.contains(needle)) {
+            return Some(format!("{}:{}", rel(root, &path), index + 1));
+        }
+    }
+    None
+}
+
 /// What the link check counted.
 #[derive(Debug, Default)]
 pub struct LinkReport {
@@ -358,12 +404,11 @@ pub struct LinkReport {
 /// Every internal link and `#fragment` in the rendered HTML resolves.
 pub fn check_links(root: &Path, html_dir: &Path) -> Result<(LinkReport, Problems)> {
     let mut pages: HashMap<PathBuf, html::Page> = HashMap::new();
-    for entry in walkdir::WalkDir::new(html_dir).into_iter().flatten() {
-        let path = entry.path();
+    for path in walk(html_dir) {
         if path.extension().is_some_and(|x| x == "html") {
             let text =
-                fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            pages.insert(path.to_path_buf(), html::Page::parse(&text));
+                fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            pages.insert(path, html::Page::parse(&text));
         }
     }
 

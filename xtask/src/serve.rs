@@ -25,12 +25,9 @@ fn newest_change(root: &Path) -> Option<SystemTime> {
     watched(root)
         .iter()
         .flat_map(|path| {
-            walkdir::WalkDir::new(path)
-                .into_iter()
-                .filter_entry(|e| e.file_name() != "target")
-                .flatten()
+            if path.is_file() { vec![path.clone()] } else { crate::files::walk(path) }
         })
-        .filter_map(|e| e.metadata().ok()?.modified().ok())
+        .filter_map(|p| p.metadata().ok()?.modified().ok())
         .max()
 }
 
@@ -39,7 +36,7 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
     // A snapshot is a copy of the book as built now, which no rebuild (by
     // us or by anyone else working in the tree) changes under the tests.
     let snapshot = if snapshot { Some(Snapshot::of(&built.html_dir)?) } else { None };
-    let html_dir = snapshot.as_ref().map_or(built.html_dir.clone(), |s| s.0.clone());
+    let html_dir = snapshot.as_ref().map_or(built.html_dir.clone(), |s| s.0.path().to_path_buf());
     // The playground's crates are built once, now, so no Run waits for Cargo.
     eprintln!("building the local playground's crates (once) ...");
     let playground = book_playground::Playground::start(book_playground::Options::new(root));
@@ -89,29 +86,20 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
 }
 
 /// A copy of the built book in a temporary folder, removed when dropped.
-struct Snapshot(PathBuf);
+struct Snapshot(crate::files::TempDir);
 
 impl Snapshot {
     fn of(html_dir: &Path) -> Result<Snapshot> {
-        let dir = std::env::temp_dir().join(format!("book-snapshot-{}", std::process::id()));
-        let snapshot = Snapshot(dir.clone());
-        for entry in walkdir::WalkDir::new(html_dir) {
-            let entry = entry.with_context(|| format!("reading {}", html_dir.display()))?;
-            let target = dir.join(entry.path().strip_prefix(html_dir)?);
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target)
-            } else {
-                std::fs::copy(entry.path(), &target).map(|_| ())
+        let dir = crate::files::temp_dir("book-snapshot-")?;
+        for file in crate::files::walk(html_dir) {
+            let target = dir.path().join(file.strip_prefix(html_dir)?);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
             }
-            .with_context(|| format!("copying the book to {}", target.display()))?;
+            std::fs::copy(&file, &target)
+                .with_context(|| format!("copying the book to {}", target.display()))?;
         }
-        Ok(snapshot)
-    }
-}
-
-impl Drop for Snapshot {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        Ok(Snapshot(dir))
     }
 }
 
