@@ -232,7 +232,7 @@ fn check_inline_rust(source: &str, content: &str, problems: &mut Problems) {
 pub fn check_exercises(listings: &[Listing]) -> Problems {
     let mut problems = Problems::default();
     for starter in listings.iter().filter(|l| l.kind == Kind::Exercise) {
-        let wanted = format!("{}-solution", starter.package);
+        let wanted = crate::kinds::naming::solution_of(&starter.package);
         let Some(solution) = listings.iter().find(|l| l.package == wanted) else {
             problems.at(
                 format!("{}/Cargo.toml", starter.rel_dir),

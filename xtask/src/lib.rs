@@ -5,8 +5,10 @@
 //! Read ARCHITECTURE.md at the repository root for a map of this crate.
 
 pub mod book;
+pub mod browser;
 pub mod checks;
 pub mod files;
+pub mod kinds;
 pub mod lint;
 pub mod listings;
 pub mod playground_bench;

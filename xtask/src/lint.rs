@@ -19,7 +19,6 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
@@ -36,44 +35,21 @@ pub const TYPOS_VERSION: &str = "1.42.3";
 /// `listings/rustfmt.toml` does not say.
 const DEFAULT_PAGE_WIDTH: usize = 80;
 
-/// One lint's result: whether it passed, and its line in the summary.
-pub struct Outcome {
-    pub ok: bool,
-    pub line: String,
+/// What a lint did: its summary line, or why it did not run.
+pub enum Ran {
+    Done(String),
+    Skipped(String),
 }
 
-/// A lint: reports problems, returns its summary line.
-type Lint = fn(&Path, &mut Problems) -> Result<String>;
-
-/// Runs every lint the book at `root` configures.
-pub fn run(root: &Path, problems: &mut Problems) -> Vec<Outcome> {
-    let lints: [(&str, Lint); 4] =
-        [("fmt", fmt), ("clippy", clippy), ("spelling", spelling), ("workflows", workflows)];
-    let mut outcomes = Vec::new();
-    for (name, lint) in lints {
-        let started = Instant::now();
-        let before = problems.len();
-        eprintln!("lint: {name} ...");
-        let line = match lint(root, problems) {
-            Ok(line) => line,
-            Err(err) => {
-                problems.at(name, format!("{err:#}"));
-                "could not run".to_string()
-            }
-        };
-        let ok = problems.len() == before;
-        let seconds = started.elapsed().as_secs_f64();
-        let verdict = if ok { "" } else { "FAILED: " };
-        outcomes.push(Outcome { ok, line: format!("{name:<9} {verdict}{line} ({seconds:.1} s)") });
-    }
-    outcomes
-}
+/// A lint: reports problems at files and lines, returns its summary. The
+/// checks list of `cargo xtask test` (run/mod.rs) runs each.
+pub type Lint = fn(&Path, &mut Problems) -> Result<Ran>;
 
 // ---------------------------------------------------------------- fmt
 
-fn fmt(root: &Path, problems: &mut Problems) -> Result<String> {
+pub fn fmt(root: &Path, problems: &mut Problems) -> Result<Ran> {
     if !root.join("rustfmt.toml").is_file() {
-        return Ok("skipped: the book has no rustfmt.toml".into());
+        return Ok(Ran::Skipped("skipped: the book has no rustfmt.toml".into()));
     }
     let output = listings::cargo(root)
         .args(["fmt", "--all", "--check", "--", "--color", "never"])
@@ -105,7 +81,7 @@ fn fmt(root: &Path, problems: &mut Problems) -> Result<String> {
     } else {
         format!("{} file(s) not formatted", unformatted.len())
     };
-    Ok(format!("{files}; {too_wide} listing line(s) wider than {width} columns"))
+    Ok(Ran::Done(format!("{files}; {too_wide} listing line(s) wider than {width} columns")))
 }
 
 /// `Diff in /abs/path/src/main.rs:12:` lines, one location per file.
@@ -171,9 +147,9 @@ fn check_listing_width(root: &Path, width: usize, problems: &mut Problems) -> Re
 
 // ---------------------------------------------------------------- clippy
 
-fn clippy(root: &Path, problems: &mut Problems) -> Result<String> {
+pub fn clippy(root: &Path, problems: &mut Problems) -> Result<Ran> {
     if !root.join("clippy.toml").is_file() {
-        return Ok("skipped: the book has no clippy.toml".into());
+        return Ok(Ran::Skipped("skipped: the book has no clippy.toml".into()));
     }
     let output = listings::cargo(root)
         .args([
@@ -224,18 +200,18 @@ fn clippy(root: &Path, problems: &mut Problems) -> Result<String> {
             indent(&String::from_utf8_lossy(&output.stderr))
         );
     }
-    Ok(if found == 0 {
+    Ok(Ran::Done(if found == 0 {
         "no warnings in the workspace".to_string()
     } else {
         format!("{found} warning(s)")
-    })
+    }))
 }
 
 // ---------------------------------------------------------------- spelling
 
-fn spelling(root: &Path, problems: &mut Problems) -> Result<String> {
+pub fn spelling(root: &Path, problems: &mut Problems) -> Result<Ran> {
     if !root.join("_typos.toml").is_file() {
-        return Ok("skipped: the book has no _typos.toml".into());
+        return Ok(Ran::Skipped("skipped: the book has no _typos.toml".into()));
     }
     let typos = ensure_typos()?;
     let output = Command::new(&typos)
@@ -276,11 +252,11 @@ fn spelling(root: &Path, problems: &mut Problems) -> Result<String> {
     if !output.status.success() && found == 0 {
         bail!("typos failed:\n{}", indent(&String::from_utf8_lossy(&output.stderr)));
     }
-    Ok(if found == 0 {
-        "prose, comments and code checked with typos".to_string()
+    Ok(Ran::Done(if found == 0 {
+        format!("prose, comments and code checked with typos {TYPOS_VERSION}")
     } else {
         format!("{found} misspelling(s)")
-    })
+    }))
 }
 
 /// The pinned typos binary: `.tools/typos-<version>/bin/typos`, installed on
@@ -351,10 +327,10 @@ pub fn ensure_typos() -> Result<PathBuf> {
 
 // ---------------------------------------------------------------- workflows
 
-fn workflows(root: &Path, problems: &mut Problems) -> Result<String> {
+pub fn workflows(root: &Path, problems: &mut Problems) -> Result<Ran> {
     let dir = root.join(".github/workflows");
     if !dir.is_dir() {
-        return Ok("skipped: the book has no .github/workflows".into());
+        return Ok(Ran::Skipped("skipped: the book has no .github/workflows".into()));
     }
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)?
         .flatten()
@@ -383,7 +359,7 @@ fn workflows(root: &Path, problems: &mut Problems) -> Result<String> {
     } else {
         format!("{unpinned} of {actions} action(s) not pinned to a commit")
     };
-    Ok(format!("{} file(s), {pinned}; {linted}", files.len()))
+    Ok(Ran::Done(format!("{} file(s), {pinned}; {linted}", files.len())))
 }
 
 /// Every `uses:` of a remote action names a full commit SHA, with the

@@ -251,17 +251,7 @@ pub fn scan_chapter(
 
 /// `listings/ch02/count-to/src/main.rs` → `ch02-count-to`.
 pub fn package_of(path: &Path) -> Option<String> {
-    let mut parts = path.components().filter_map(|c| match c {
-        Component::Normal(part) => part.to_str(),
-        _ => None,
-    });
-    if parts.next()? != "listings" {
-        return None;
-    }
-    let chapter = parts.next()?;
-    let name = parts.next()?;
-    parts.next()?; // a file inside the crate, not the crate folder itself
-    Some(format!("{chapter}-{name}"))
+    crate::kinds::naming::package_of_file(&to_slash(path))
 }
 
 fn render(
@@ -345,13 +335,22 @@ fn render(
 
 fn opening_html(block: &Block, listing: &Listing) -> String {
     let id = format!("listing-{}", block.number);
+    // What the page script may do with the listing (ARCHITECTURE.md,
+    // "Invariants and contracts"): it reads these, never the kind.
+    let page = listing.kind.rules().page;
+    let why_not = match page {
+        crate::kinds::PageRun::Not(why) => format!(" data-run-none=\"{}\"", html_escape(why)),
+        _ => String::new(),
+    };
     format!(
-        "<figure class=\"listing\" id=\"{id}\" data-package=\"{package}\" data-kind=\"{kind}\">\n\
+        "<figure class=\"listing\" id=\"{id}\" data-package=\"{package}\" data-kind=\"{kind}\" \
+         data-run=\"{run}\"{why_not}>\n\
          <figcaption><a class=\"listing-number\" href=\"#{id}\">Listing {number}</a>: {caption}</figcaption>\n\
          <div class=\"listing-meta\"><span class=\"listing-file\">{file}</span>\
          <code class=\"listing-command\">{command}</code></div>\n\n",
         package = listing.package,
         kind = listing.kind,
+        run = page.attribute(),
         number = block.number,
         caption = inline_markdown(&block.caption),
         file = html_escape(&block.file),
