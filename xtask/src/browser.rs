@@ -10,10 +10,10 @@ use anyhow::{Context, Result};
 use crate::problems::Problems;
 use crate::run::outcome::Report;
 
-/// A failed run: its summary line, and the problem at `tests/browser`.
-fn failed(line: &str, problem: String) -> Report {
+/// A failed run: its summary line, and the problem at the tests' folder.
+fn failed_at(folder: &str, line: &str, problem: String) -> Report {
     let mut problems = Problems::default();
-    problems.at("tests/browser", problem);
+    problems.at(folder, problem);
     Report::ran(line, problems)
 }
 
@@ -48,7 +48,8 @@ pub fn run(root: &Path) -> Report {
     };
     if let Some(missing) = missing {
         if in_ci {
-            return failed(
+            return failed_at(
+                "tests/browser",
                 "NOT RUN",
                 format!(
                     "{missing}, so the Run button was not tested; CI must run the browser tests"
@@ -68,11 +69,14 @@ pub fn run(root: &Path) -> Report {
             ),
             Problems::default(),
         ),
-        Ok((passed, failures)) => failed(
+        Ok((passed, failures)) => failed_at(
+            "tests/browser",
             &format!("{passed} passed, {failures} failed"),
-            format!("{failures} browser test(s) failed and {passed} passed (their output is above)"),
+            format!(
+                "{failures} browser test(s) failed and {passed} passed (their output is above)"
+            ),
         ),
-        Err(err) => failed("could not run", format!("{err:#}")),
+        Err(err) => failed_at("tests/browser", "could not run", format!("{err:#}")),
     }
 }
 
@@ -146,6 +150,11 @@ fn run_browser_tests(root: &Path, dir: &Path) -> Result<(usize, usize)> {
     drop(server);
     let tap = String::from_utf8_lossy(&output.stdout);
     eprint!("{tap}");
+    tap_counts(&tap, output.status)
+}
+
+/// `(passed, failed)` from the closing lines of `node --test`'s TAP report.
+fn tap_counts(tap: &str, status: std::process::ExitStatus) -> Result<(usize, usize)> {
     let count = |key: &str| -> usize {
         tap.lines()
             .filter_map(|l| l.strip_prefix(key))
@@ -154,8 +163,57 @@ fn run_browser_tests(root: &Path, dir: &Path) -> Result<(usize, usize)> {
             .unwrap_or(0)
     };
     let (passed, failed) = (count("# pass "), count("# fail "));
-    if !output.status.success() && failed == 0 {
-        anyhow::bail!("node --test failed ({}) without reporting a failed test", output.status);
+    if !status.success() && failed == 0 {
+        anyhow::bail!("node --test failed ({status}) without reporting a failed test");
     }
     Ok((passed, failed))
+}
+
+/// The page script's unit tests (tests/page-script/, Node.js's own test
+/// runner): its crate detection, without a browser.
+pub fn page_script(root: &Path) -> Report {
+    let dir = root.join("tests").join("page-script");
+    if !dir.is_dir() {
+        return Report::Skipped("skipped: the book has no tests/page-script".to_string());
+    }
+    if find_on_path("node").is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            return failed_at(
+                "tests/page-script",
+                "NOT RUN",
+                "Node.js is not installed; CI must run them".to_string(),
+            );
+        }
+        return Report::Skipped("SKIPPED: Node.js is not installed".to_string());
+    }
+    let output = std::process::Command::new("node")
+        .args(["--test", "--test-reporter=tap", "."])
+        .current_dir(&dir)
+        .output();
+    let output = match output {
+        Ok(output) => output,
+        Err(err) => {
+            return failed_at(
+                "tests/page-script",
+                "could not run",
+                format!("running node --test: {err}"),
+            );
+        }
+    };
+    let tap = String::from_utf8_lossy(&output.stdout);
+    match tap_counts(&tap, output.status) {
+        Ok((passed, 0)) if passed > 0 => Report::ran(
+            format!("{passed} unit tests of theme/playground.js passed (node --test)"),
+            Problems::default(),
+        ),
+        Ok((passed, failures)) => {
+            eprint!("{tap}");
+            failed_at(
+                "tests/page-script",
+                &format!("{passed} passed, {failures} failed"),
+                format!("{failures} page-script test(s) in tests/page-script failed (above)"),
+            )
+        }
+        Err(err) => failed_at("tests/page-script", "could not run", format!("{err:#}")),
+    }
 }

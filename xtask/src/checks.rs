@@ -352,7 +352,8 @@ pub fn check_machine_independent(root: &Path, html_dir: &Path) -> Result<(usize,
             continue;
         }
         pages += 1;
-        let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         for (index, line) in text.lines().enumerate() {
             for found in listings::machine_specific(line) {
                 if !reported.insert(found.clone()) {

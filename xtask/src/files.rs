@@ -51,10 +51,8 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "").unwrap();
         }
-        let found: Vec<String> = walk(dir.path())
-            .iter()
-            .map(|p| crate::problems::rel(dir.path(), p))
-            .collect();
+        let found: Vec<String> =
+            walk(dir.path()).iter().map(|p| crate::problems::rel(dir.path(), p)).collect();
         assert_eq!(found, ["a/z.txt", "b.rs"]);
     }
 }

@@ -243,7 +243,9 @@ impl Kind {
                 extra: &[],
                 // It fails before it needs any crate.
                 uses_tokio: false,
-                next_step: Some("Set `error` in its Cargo.toml to the code it fails with (now E0308)."),
+                next_step: Some(
+                    "Set `error` in its Cargo.toml to the code it fails with (now E0308).",
+                ),
             },
             solution: None,
         };
@@ -281,7 +283,9 @@ impl Kind {
             ),
             template: Template {
                 extra: &[("tests/serves.rs", include_str!("../templates/serves/tests/serves.rs"))],
-                next_step: Some("Keep tests/serves.rs in step: it starts the server and talks to it."),
+                next_step: Some(
+                    "Keep tests/serves.rs in step: it starts the server and talks to it.",
+                ),
                 ..template!("serves", "main")
             },
             solution: None,
@@ -408,11 +412,17 @@ mod tests {
 
     #[test]
     fn folders_and_packages_map_one_to_one() {
-        assert_eq!(naming::package_of_dir("listings/ch02/count-to").as_deref(), Some("ch02-count-to"));
+        assert_eq!(
+            naming::package_of_dir("listings/ch02/count-to").as_deref(),
+            Some("ch02-count-to")
+        );
         assert_eq!(naming::package_of_dir("listings/ch02"), None);
         assert_eq!(naming::package_of_dir("listings/ch02/x/y"), None);
         assert_eq!(naming::dir_of("ch02", "count-to"), "listings/ch02/count-to");
-        assert_eq!(naming::package_of_file("listings/ch02/x/src/main.rs").as_deref(), Some("ch02-x"));
+        assert_eq!(
+            naming::package_of_file("listings/ch02/x/src/main.rs").as_deref(),
+            Some("ch02-x")
+        );
         assert_eq!(naming::package_of_file("listings/ch02/x"), None);
         assert_eq!(naming::package_of_file("src/img/a.svg"), None);
         assert_eq!(naming::solution_of("ch02-ex-x"), "ch02-ex-x-solution");

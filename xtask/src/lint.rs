@@ -265,13 +265,16 @@ pub fn spelling(root: &Path, problems: &mut Problems) -> Result<Ran> {
 /// Without Python's pip it is built from source with `cargo install` (a few
 /// minutes), and says so.
 pub fn ensure_typos() -> Result<PathBuf> {
-    let tools = crate::files::repository_root().join(".tools").join(format!("typos-{TYPOS_VERSION}"));
+    let tools =
+        crate::files::repository_root().join(".tools").join(format!("typos-{TYPOS_VERSION}"));
     let installed = tools.join("bin").join(format!("typos{}", std::env::consts::EXE_SUFFIX));
     let wanted = format!("typos-cli {TYPOS_VERSION}");
     let is_pinned = |exe: &Path| {
-        Command::new(exe).arg("--version").output().ok().is_some_and(|o| {
-            String::from_utf8_lossy(&o.stdout).trim() == wanted
-        })
+        Command::new(exe)
+            .arg("--version")
+            .output()
+            .ok()
+            .is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == wanted)
     };
     if is_pinned(&installed) {
         return Ok(installed);

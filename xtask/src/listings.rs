@@ -160,7 +160,11 @@ impl ErrorDeclared {
         let digits = error.strip_prefix('E').filter(|d| !d.is_empty());
         match digits {
             Some(d) if d.chars().all(|c| c.is_ascii_digit()) => {
-                if d.len() == 4 { ErrorDeclared::Code } else { ErrorDeclared::BadCode }
+                if d.len() == 4 {
+                    ErrorDeclared::Code
+                } else {
+                    ErrorDeclared::BadCode
+                }
             }
             _ if error.trim().is_empty() => ErrorDeclared::Empty,
             _ => ErrorDeclared::Message,
@@ -356,7 +360,11 @@ fn check_declaration(
         } else if present && !rules.allowed.contains(&field) {
             problems.at(
                 manifest_rel,
-                format!("`{}` has no meaning for a `{}` listing; remove it", field.name(), listing.kind),
+                format!(
+                    "`{}` has no meaning for a `{}` listing; remove it",
+                    field.name(),
+                    listing.kind
+                ),
             );
         }
     }

@@ -182,12 +182,9 @@ fn listing_files(package: &str, kind: Kind, tokio: bool) -> Vec<(String, String)
     } else {
         ""
     };
-    let manifest = format!(
-        "{}{}{dependencies}",
-        include_str!("../templates/package.toml"),
-        template.metadata
-    )
-    .replace("PACKAGE", package);
+    let manifest =
+        format!("{}{}{dependencies}", include_str!("../templates/package.toml"), template.metadata)
+            .replace("PACKAGE", package);
     let source = if tokio { template.tokio } else { template.std };
     let mut files = vec![
         ("Cargo.toml".to_string(), manifest),

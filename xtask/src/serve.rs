@@ -24,9 +24,7 @@ fn watched(root: &Path) -> Vec<PathBuf> {
 fn newest_change(root: &Path) -> Option<SystemTime> {
     watched(root)
         .iter()
-        .flat_map(|path| {
-            if path.is_file() { vec![path.clone()] } else { crate::files::walk(path) }
-        })
+        .flat_map(|path| if path.is_file() { vec![path.clone()] } else { crate::files::walk(path) })
         .filter_map(|p| p.metadata().ok()?.modified().ok())
         .max()
 }

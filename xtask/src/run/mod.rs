@@ -79,6 +79,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("book", book),
     ("links", links),
     ("pages", pages),
+    ("script", |cx| Ok(browser::page_script(cx.root))),
     ("browser", |cx| cx.partial().map_or_else(|| Ok(browser::run(cx.root)), Ok)),
 ];
 
@@ -147,10 +148,7 @@ fn declarations(cx: &mut Context) -> Result<Report> {
         let separator = if by_kind.is_empty() { "" } else { ", " };
         let _ = write!(by_kind, "{separator}{kind} {}", counts.get(&kind).copied().unwrap_or(0));
     }
-    Ok(Report::ran(
-        format!("{} ({by_kind})", cx.listings.len()),
-        std::mem::take(&mut cx.declared),
-    ))
+    Ok(Report::ran(format!("{} ({by_kind})", cx.listings.len()), std::mem::take(&mut cx.declared)))
 }
 
 /// The chapters' sources against the listings.
