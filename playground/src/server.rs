@@ -199,10 +199,6 @@ impl Playground {
         &self.token
     }
 
-    pub fn options(&self) -> &Options {
-        &self.options
-    }
-
     /// Runs compiling or running now, and Runs waiting for their turn.
     pub fn load(&self) -> (usize, usize) {
         let running = self.options.max_concurrent - self.runs.available_permits();
