@@ -310,11 +310,7 @@ impl Progress {
 /// Package id → (package name, crate name, version) of each offered crate,
 /// as `book-playground`'s dependencies resolve in the workspace, and how
 /// many packages its build compiles at most.
-fn resolve(
-    root: &Path,
-    cargo: &Path,
-    manifest: &Path,
-) -> Result<(Offered, usize)> {
+fn resolve(root: &Path, cargo: &Path, manifest: &Path) -> Result<(Offered, usize)> {
     let output = Command::new(cargo)
         .current_dir(root)
         .args(["metadata", "--format-version", "1", "--manifest-path"])

@@ -652,31 +652,27 @@ async fn read_json<T: DeserializeOwned>(
         .map_err(|e| ApiError::bad_request(format!("malformed JSON request: {e}")))
 }
 
-async fn execute(State(playground): State<Arc<Playground>>, request: Request) -> Response {
+/// A Run asked for in either API: the request read and checked, turned
+/// into a job, run.
+async fn run_request<R: DeserializeOwned>(
+    playground: &Playground,
+    request: Request,
+    to_job: fn(R) -> Result<Job, ApiError>,
+) -> Result<ExecuteResponse, ApiError> {
     let (parts, body) = request.into_parts();
-    let result = async {
-        let request: ExecuteRequest =
-            read_json(body, &parts.headers, playground.options.body_limit).await?;
-        let job = Job::from_execute(request)?;
-        playground.run(job).await
-    }
-    .await;
-    match result {
+    let request: R = read_json(body, &parts.headers, playground.options.body_limit).await?;
+    playground.run(to_job(request)?).await
+}
+
+async fn execute(State(playground): State<Arc<Playground>>, request: Request) -> Response {
+    match run_request(&playground, request, Job::from_execute).await {
         Ok(response) => json_response(StatusCode::OK, &response),
         Err(error) => error.into_response(),
     }
 }
 
 async fn evaluate(State(playground): State<Arc<Playground>>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let result = async {
-        let request: EvaluateRequest =
-            read_json(body, &parts.headers, playground.options.body_limit).await?;
-        let job = Job::from_evaluate(request)?;
-        playground.run(job).await
-    }
-    .await;
-    match result {
+    match run_request(&playground, request, Job::from_evaluate).await {
         Ok(response) if response.success => json_response(
             StatusCode::OK,
             &EvaluateResponse { result: response.stdout, error: None },

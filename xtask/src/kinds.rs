@@ -230,11 +230,9 @@ impl Kind {
             verify: Verify::CompileError,
             required: &[Error],
             allowed: &[Error, Normalize],
-            one_binary: true,
             blessed: &[Blessed::CompilerMessages],
             shown: Some(("does not compile:", Blessed::CompilerMessages)),
             command: ReaderCommand::RunWithFeature,
-            page: PageRun::Program,
             template: Template {
                 metadata: include_str!("../templates/does-not-compile/metadata.toml"),
                 source_file: "src/main.rs",
@@ -247,7 +245,7 @@ impl Kind {
                     "Set `error` in its Cargo.toml to the code it fails with (now E0308).",
                 ),
             },
-            solution: None,
+            ..RUNS
         };
         const PANICS: Rules = Rules {
             kind: Kind::Panics,
@@ -256,28 +254,18 @@ impl Kind {
             verify: Verify::Run { exit: 101 },
             required: &[Panic],
             allowed: &[Panic, Args, Normalize, Timing],
-            one_binary: true,
             blessed: &[Blessed::Stdout, Blessed::Stderr],
             shown: Some(("panics:", Blessed::Stderr)),
-            command: ReaderCommand::Run,
-            page: PageRun::Program,
             template: Template {
                 next_step: Some("Set `panic` in its Cargo.toml to text from its panic message."),
                 ..template!("panics", "main")
             },
-            solution: None,
+            ..RUNS
         };
         const SERVES: Rules = Rules {
             kind: Kind::Serves,
             name: "serves",
             summary: "a server; its tests in tests/ start the binary, talk to it on 127.0.0.1, stop it",
-            verify: Verify::Tests,
-            required: &[],
-            allowed: &[],
-            one_binary: false,
-            blessed: &[],
-            shown: None,
-            command: ReaderCommand::Test,
             page: PageRun::Not(
                 "This listing is a server that runs until it is stopped; its tests start it and talk to it.",
             ),
@@ -288,20 +276,13 @@ impl Kind {
                 ),
                 ..template!("serves", "main")
             },
-            solution: None,
+            ..TESTS
         };
         const EXERCISE: Rules = Rules {
             kind: Kind::Exercise,
             name: "exercise",
             summary: "an exercise's starter: it and its tests compile (the reader makes them pass)",
             verify: Verify::Build,
-            required: &[],
-            allowed: &[],
-            one_binary: false,
-            blessed: &[],
-            shown: None,
-            command: ReaderCommand::Test,
-            page: PageRun::Tests,
             template: Template {
                 next_step: Some(
                     "Solve it in the -solution crate, and keep the two crates' tests the same\n     \
@@ -310,6 +291,7 @@ impl Kind {
                 ..template!("exercise", "lib")
             },
             solution: Some(Kind::Tests),
+            ..TESTS
         };
         match self {
             Kind::Runs => &RUNS,
