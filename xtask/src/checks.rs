@@ -231,7 +231,7 @@ fn check_inline_rust(source: &str, content: &str, problems: &mut Problems) {
 /// keeps the copies from drifting apart.
 pub fn check_exercises(listings: &[Listing]) -> Problems {
     let mut problems = Problems::default();
-    for starter in listings.iter().filter(|l| l.kind == Kind::Exercise) {
+    for starter in listings.iter().filter(|l| l.kind.rules().solution.is_some()) {
         let wanted = crate::kinds::naming::solution_of(&starter.package);
         let Some(solution) = listings.iter().find(|l| l.package == wanted) else {
             problems.at(
@@ -605,5 +605,81 @@ mod html {
             tokenizer.end();
             tokenizer.sink.0.take()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inline_rust(chapter: &str) -> Vec<String> {
+        let mut problems = Problems::default();
+        check_inline_rust("src/ch01.md", chapter, &mut problems);
+        problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn inline_rust_is_named_at_its_fence_and_includes_are_not() {
+        let chapter = "# One\n\n```rust\n{{#rustdoc_include ../listings/ch01/a/src/main.rs:all}}\n```\n\n\
+                       ```text\nplain output\n```\n\n```rust\nfn main() {}\n```\n\n\
+                       ```rust\n{{#include ../listings/ch01/a/src/main.rs}}\nlet x = 1;\n```\n";
+        assert_eq!(
+            inline_rust(chapter),
+            [
+                "src/ch01.md:11: Rust code written inline in a chapter is compiled by nothing: \
+                 put it in a listing crate and include it with {{#rustdoc_include ...}}",
+                "src/ch01.md:15: Rust code written inline in a chapter is compiled by nothing: \
+                 put it in a listing crate and include it with {{#rustdoc_include ...}}",
+            ]
+        );
+        assert!(inline_rust("```console\n$ cargo run\n```\n").is_empty());
+    }
+
+    #[test]
+    fn links_resolve_to_files_and_ids() {
+        let book = crate::files::temp_dir("links-").unwrap();
+        let html = book.path().join("book");
+        fs::create_dir_all(html.join("part")).unwrap();
+        fs::write(
+            html.join("ch01.html"),
+            "<h1 id=\"one\">One</h1><a href=\"#one\">ok</a><a href=\"part/ch02.html#two\">ok</a>\
+             <a href=\"part/ch02.html#too\">no id</a><a href=\"ch03.html\">no page</a>\
+             <a href=\"https://example.com/x\">external</a>",
+        )
+        .unwrap();
+        fs::write(html.join("part/ch02.html"), "<p id=\"two\"><a href=\"../ch01.html\">up</a></p>")
+            .unwrap();
+        let (report, problems) = check_links(book.path(), &html).unwrap();
+        assert_eq!((report.pages, report.links), (2, 5));
+        let found: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+        assert_eq!(
+            found,
+            [
+                "link `part/ch02.html#too`: part/ch02.html has no element with id `too`",
+                "link `ch03.html` points at ch03.html, which the book does not have",
+            ]
+        );
+    }
+
+    #[test]
+    fn pages_showing_a_machines_text_name_where_it_comes_from() {
+        let book = crate::files::temp_dir("pages-").unwrap();
+        let html = book.path().join("book");
+        fs::create_dir_all(&html).unwrap();
+        fs::create_dir_all(book.path().join("listings/ch01/boom")).unwrap();
+        fs::write(
+            book.path().join("listings/ch01/boom/stderr.txt"),
+            "\nthread 'main' (77) panicked at src/main.rs:1:1:\n",
+        )
+        .unwrap();
+        fs::write(html.join("ch01.html"), "<pre>thread 'main' (77) panicked at</pre>\n<p>ok</p>")
+            .unwrap();
+        fs::write(html.join("print.html"), "<pre>thread 'main' (77) panicked at</pre>").unwrap();
+        let (pages, problems) = check_machine_independent(book.path(), &html).unwrap();
+        assert_eq!(pages, 2);
+        let found: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 1, "the print page repeats it: {found:?}");
+        assert!(found[0].starts_with("book/ch01.html:1: the page shows `thread 'main' (77)`"));
+        assert!(found[0].contains("it comes from listings/ch01/boom/stderr.txt:2"));
     }
 }
