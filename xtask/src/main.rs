@@ -61,7 +61,8 @@ enum Command {
         /// The listing's name in kebab-case, like `spawn-borrow`; the
         /// package is `<chapter>-<name>`.
         name: String,
-        /// runs, tests, does-not-compile, panics, serves or exercise.
+        /// The listing's kind, as `[package.metadata.book]` writes it
+        /// (xtask/src/kinds.rs; a wrong one lists them all).
         #[arg(long, value_parser = scaffold::parse_kind)]
         kind: listings::Kind,
     },
