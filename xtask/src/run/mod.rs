@@ -41,8 +41,6 @@ pub struct Context<'a> {
     executables: Option<Executables>,
     compiled: HashMap<String, Compiled>,
     book: Option<Built>,
-    /// The browser tests' report and time, when they ran beside the tools'.
-    browser: Option<(Report, std::time::Duration)>,
 }
 
 impl Context<'_> {
@@ -82,7 +80,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("links", links),
     ("pages", pages),
     ("script", |cx| Ok(browser::page_script(cx.root))),
-    ("browser", browser),
+    ("browser", |cx| cx.partial().map_or_else(|| Ok(browser::run(cx.root)), Ok)),
 ];
 
 /// `cargo xtask test [package...]`. With names, only those listings are
@@ -101,7 +99,6 @@ pub fn test(root: &Path, only: &[String]) -> Result<()> {
         executables: None,
         compiled: HashMap::new(),
         book: None,
-        browser: None,
     };
     let mut outcomes = Vec::new();
     for (name, check) in CHECKS {
@@ -270,9 +267,7 @@ fn tests(cx: &mut Context) -> Result<Report> {
 /// The tools' own tests (xtask's fixture books, the playground): every test
 /// executable of a package that is not a listing, all at once (they mostly
 /// wait, on cargo in a fixture book or on a timeout the playground must
-/// enforce; the listings that measure real time have finished by now). The
-/// browser tests run beside them: they serve a snapshot of the book, which
-/// nothing else touches, and mostly wait on Chromium.
+/// enforce; the listings that measure real time have finished by now).
 fn tools(cx: &mut Context) -> Result<Report> {
     if let Some(skipped) = cx.partial() {
         return Ok(skipped);
@@ -288,12 +283,7 @@ fn tools(cx: &mut Context) -> Result<Report> {
         })
         .collect();
     runs.sort();
-    let root = cx.root;
-    let (results, browser) = std::thread::scope(|scope| {
-        let browser = scope.spawn(|| {
-            let started = Instant::now();
-            (browser::run(root), started.elapsed())
-        });
+    let results: Vec<(&str, Result<usize>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = runs
             .iter()
             .map(|(package, dir, exe)| {
@@ -301,7 +291,7 @@ fn tools(cx: &mut Context) -> Result<Report> {
                 (*package, scope.spawn(move || verify::run_test_executables(package, dir, &[exe])))
             })
             .collect();
-        let results: Vec<(&str, Result<usize>)> = handles
+        handles
             .into_iter()
             .map(|(package, handle)| {
                 let result = handle
@@ -309,8 +299,7 @@ fn tools(cx: &mut Context) -> Result<Report> {
                     .unwrap_or_else(|_| Err(anyhow::anyhow!("the test runner thread panicked")));
                 (package, result)
             })
-            .collect();
-        (results, browser.join())
+            .collect()
     });
     let mut problems = Problems::default();
     let mut passed = 0;
@@ -320,27 +309,7 @@ fn tools(cx: &mut Context) -> Result<Report> {
             Err(err) => problems.at(package, format!("{err:#}")),
         }
     }
-    cx.browser = Some(browser.unwrap_or_else(|_| {
-        let mut problems = Problems::default();
-        problems.at("tests/browser", "the browser tests' thread panicked");
-        (Report::ran("could not run", problems), std::time::Duration::ZERO)
-    }));
     Ok(Report::ran(format!("{passed} tests of the book's own tools passed"), problems))
-}
-
-/// The Run button in headless Chromium: run beside the tools' tests, or now.
-fn browser(cx: &mut Context) -> Result<Report> {
-    if let Some(skipped) = cx.partial() {
-        return Ok(skipped);
-    }
-    Ok(match cx.browser.take() {
-        Some((Report::Ran(summary, problems), time)) => Report::ran(
-            format!("{summary}; ran beside the tools' tests for {:.1} s", time.as_secs_f64()),
-            problems,
-        ),
-        Some((skipped, _)) => skipped,
-        None => browser::run(cx.root),
-    })
 }
 
 /// The book built without warnings.
