@@ -13,18 +13,70 @@
 // serve` answers with the playground's per-launch token; any other server
 // does not, and the page uses play.rust-lang.org. The published site never
 // makes a request to localhost.
+//
+// What a listing can do comes from the page, never from its kind: the
+// listings preprocessor writes `data-run` ("program", "tests" or "none",
+// with the reason in `data-run-none`) and the reader's command in
+// `.listing-command` on each `figure.listing` (ARCHITECTURE.md, "Invariants
+// and contracts").
+
+const BOOK_STD_CRATES = new Set(['std', 'core', 'alloc', 'proc_macro', 'test', 'crate', 'self', 'super']);
+const BOOK_PRIMITIVES = new Set([
+    'i8', 'i16', 'i32', 'i64', 'i128', 'isize', 'u8', 'u16', 'u32', 'u64', 'u128', 'usize',
+    'f32', 'f64', 'bool', 'char', 'str',
+]);
+
+// The crates a program names: `use tokio::...`, `tokio::spawn`,
+// `#[tokio::main]`, `extern crate tokio`. Modules it declares itself
+// and primitive types are not crates.
+function bookCratesUsed(code) {
+    const stripped = code
+        .replace(/\/\*[\s\S]*?\*\//g, ' ')
+        .replace(/\/\/[^\n]*/g, ' ')
+        .replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    const local = new Set();
+    const used = new Set();
+    for (const m of stripped.matchAll(/\bmod\s+([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        local.add(m[1]);
+    }
+    // In `use a::{b::c, d as e};` only `a` can be a crate; every other
+    // name in it is something the program now has in scope.
+    const withoutUses = stripped.replace(/\buse\s+([^;]*);/g, (_, tree) => {
+        const names = tree.match(/[A-Za-z_][A-Za-z0-9_]*/g) || [];
+        const first = tree.trim().replace(/^::\s*/, '').match(/^[A-Za-z_][A-Za-z0-9_]*/);
+        names.forEach(name => local.add(name));
+        if (first && /^\s*(?:::\s*)?[A-Za-z_][A-Za-z0-9_]*\s*::/.test(tree)) {
+            local.delete(first[0]);
+            used.add(first[0]);
+        }
+        return ' ';
+    });
+    // `name::` at the start of a path, not `Type::`, not `f::<T>()`.
+    for (const m of withoutUses.matchAll(/(^|[^A-Za-z0-9_:$])([a-z_][a-z0-9_]*)\s*::(?!\s*<)/g)) {
+        used.add(m[2]);
+    }
+    for (const m of stripped.matchAll(/\bextern\s+crate\s+([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        used.add(m[1]);
+    }
+    return Array.from(used).filter(name => !BOOK_STD_CRATES.has(name) && !BOOK_PRIMITIVES.has(name) && !local.has(name));
+}
+
+// Node.js (tests/page-script/) loads this file for the function above.
+if (typeof module !== 'undefined') {
+    module.exports = {cratesUsed: bookCratesUsed};
+}
+
 (function bookPlayground() {
     'use strict';
+
+    if (typeof document === 'undefined') {
+        return;
+    }
 
     const ONLINE = 'https://play.rust-lang.org';
     const ONLINE_TIMEOUT_MS = 20000;
     // Compiling, queueing and the program's own time limit, with room.
     const LOCAL_TIMEOUT_EXTRA_MS = 90000;
-    const STD_CRATES = new Set(['std', 'core', 'alloc', 'proc_macro', 'test', 'crate', 'self', 'super']);
-    const PRIMITIVES = new Set([
-        'i8', 'i16', 'i32', 'i64', 'i128', 'isize', 'u8', 'u16', 'u32', 'u64', 'u128', 'usize',
-        'f32', 'f64', 'bool', 'char', 'str',
-    ]);
 
     const blocks = Array.from(document.querySelectorAll('pre.playground'));
     if (blocks.length === 0) {
@@ -106,50 +158,16 @@
         const command = figure.querySelector('.listing-command');
         return {
             package: figure.dataset.package || '',
-            kind: figure.dataset.kind || '',
+            run: figure.dataset.run || 'program',
+            whyNot: figure.dataset.runNone || 'This listing cannot run here.',
             command: command ? command.textContent.trim() : 'cargo run -p ' + figure.dataset.package,
         };
     }
 
-    // The crates a program names: `use tokio::...`, `tokio::spawn`,
-    // `#[tokio::main]`, `extern crate tokio`. Modules it declares itself
-    // and primitive types are not crates.
-    function cratesUsed(code) {
-        const stripped = code
-            .replace(/\/\*[\s\S]*?\*\//g, ' ')
-            .replace(/\/\/[^\n]*/g, ' ')
-            .replace(/"(?:[^"\\]|\\.)*"/g, '""');
-        const local = new Set();
-        const used = new Set();
-        for (const m of stripped.matchAll(/\bmod\s+([A-Za-z_][A-Za-z0-9_]*)/g)) {
-            local.add(m[1]);
-        }
-        // In `use a::{b::c, d as e};` only `a` can be a crate; every other
-        // name in it is something the program now has in scope.
-        const withoutUses = stripped.replace(/\buse\s+([^;]*);/g, (_, tree) => {
-            const names = tree.match(/[A-Za-z_][A-Za-z0-9_]*/g) || [];
-            const first = tree.trim().replace(/^::\s*/, '').match(/^[A-Za-z_][A-Za-z0-9_]*/);
-            names.forEach(name => local.add(name));
-            if (first && /^\s*(?:::\s*)?[A-Za-z_][A-Za-z0-9_]*\s*::/.test(tree)) {
-                local.delete(first[0]);
-                used.add(first[0]);
-            }
-            return ' ';
-        });
-        // `name::` at the start of a path, not `Type::`, not `f::<T>()`.
-        for (const m of withoutUses.matchAll(/(^|[^A-Za-z0-9_:$])([a-z_][a-z0-9_]*)\s*::(?!\s*<)/g)) {
-            used.add(m[2]);
-        }
-        for (const m of stripped.matchAll(/\bextern\s+crate\s+([A-Za-z_][A-Za-z0-9_]*)/g)) {
-            used.add(m[1]);
-        }
-        return Array.from(used).filter(name => !STD_CRATES.has(name) && !PRIMITIVES.has(name) && !local.has(name));
-    }
-
     // Why this code cannot run on `backend`, or null when it can.
     function obstacle(code, backend, listing) {
-        if (listing && listing.kind === 'serves') {
-            return 'This listing is a server that runs until it is stopped; its tests start it and talk to it.';
+        if (listing && listing.run === 'none') {
+            return listing.whyNot;
         }
         const files = code.match(/^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+[A-Za-z_][A-Za-z0-9_]*\s*;/m);
         if (files) {
@@ -157,7 +175,7 @@
                 + backend.name + ' runs a single file.';
         }
         if (backend.crates) {
-            const missing = cratesUsed(code).filter(name => !backend.crates.has(name));
+            const missing = bookCratesUsed(code).filter(name => !backend.crates.has(name));
             if (missing.length > 0) {
                 return 'This listing uses ' + missing.map(n => '`' + n + '`').join(', ')
                     + ', which ' + backend.name + ' does not offer.';
@@ -179,8 +197,8 @@
     function requestFor(pre, code) {
         const listing = listingOf(pre);
         const hasMain = /\bfn\s+main\s*\(/.test(code);
-        const kindTests = listing && ['tests', 'exercise'].includes(listing.kind);
-        const tests = kindTests || (!hasMain && /#\[(?:tokio::)?test\b/.test(code));
+        const declaredTests = listing !== null && listing.run === 'tests';
+        const tests = declaredTests || (!hasMain && /#\[(?:tokio::)?test\b/.test(code));
         return {
             channel: 'stable',
             mode: 'debug',

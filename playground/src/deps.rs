@@ -107,6 +107,14 @@ struct NodeDep {
     /// The crate name as code sees it (`tokio_stream`).
     name: String,
     pkg: String,
+    #[serde(default)]
+    dep_kinds: Vec<DepKind>,
+}
+
+#[derive(Deserialize)]
+struct DepKind {
+    /// `"dev"`, `"build"`, or null for a normal dependency.
+    kind: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -114,6 +122,9 @@ struct BuildMessage {
     reason: String,
     package_id: Option<String>,
     target: Option<BuildTarget>,
+    /// Whether the artifact was already built (nothing compiled).
+    #[serde(default)]
+    fresh: bool,
     #[serde(default)]
     filenames: Vec<PathBuf>,
     message: Option<Diagnostic>,
@@ -145,7 +156,8 @@ pub fn build(root: &Path, cargo: &Path) -> Result<Deps> {
 
 fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
     let manifest = root.join("Cargo.toml");
-    let wanted = resolve(root, cargo, &manifest)?;
+    let (wanted, total) = resolve(root, cargo, &manifest)?;
+    let mut progress = Progress { total, seen: BTreeSet::new(), compiled: 0 };
 
     // Our own library pulls in every offered crate, with the features that
     // [workspace.dependencies] gives them.
@@ -174,6 +186,7 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
         let Ok(message) = serde_json::from_str::<BuildMessage>(&line) else { continue };
         match message.reason.as_str() {
             "compiler-artifact" => {
+                progress.artifact(message.package_id.as_deref(), message.fresh);
                 for file in &message.filenames {
                     if let Some(dir) = file.parent() {
                         dirs.insert(dir.to_path_buf());
@@ -208,6 +221,7 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
         }
     }
     let status = child.wait().context("waiting for `cargo build`")?;
+    progress.finish();
     let stderr = stderr_reader.join().unwrap_or_default();
     if !status.success() {
         bail!(
@@ -249,13 +263,54 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
     Ok(Deps { crates, search_dirs })
 }
 
+/// Package id → (package name, crate name, version) of each offered crate.
+type Offered = BTreeMap<String, (String, String, String)>;
+
+/// How far the one build of the offered crates is: on a fresh clone it
+/// compiles a few hundred crates, so it says `n of m` as it goes; when
+/// everything was built before it says nothing.
+struct Progress {
+    /// Packages the build may compile (book-playground's dependencies, not
+    /// dev-dependencies, and itself).
+    total: usize,
+    seen: BTreeSet<String>,
+    compiled: usize,
+}
+
+impl Progress {
+    fn artifact(&mut self, package: Option<&str>, fresh: bool) {
+        let Some(package) = package else { return };
+        if !self.seen.insert(package.to_string()) {
+            return; // its build script, then its library
+        }
+        if !fresh {
+            self.compiled += 1;
+            if self.compiled == 1 || self.compiled.is_multiple_of(20) {
+                eprintln!(
+                    "  playground: {} of {} crates built ...",
+                    self.seen.len(),
+                    self.total.max(self.seen.len())
+                );
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if self.compiled > 0 {
+            eprintln!(
+                "  playground: {} of {} crates built ({} compiled now)",
+                self.seen.len(),
+                self.total.max(self.seen.len()),
+                self.compiled
+            );
+        }
+    }
+}
+
 /// Package id → (package name, crate name, version) of each offered crate,
-/// as `book-playground`'s dependencies resolve in the workspace.
-fn resolve(
-    root: &Path,
-    cargo: &Path,
-    manifest: &Path,
-) -> Result<BTreeMap<String, (String, String, String)>> {
+/// as `book-playground`'s dependencies resolve in the workspace, and how
+/// many packages its build compiles at most.
+fn resolve(root: &Path, cargo: &Path, manifest: &Path) -> Result<(Offered, usize)> {
     let output = Command::new(cargo)
         .current_dir(root)
         .args(["metadata", "--format-version", "1", "--manifest-path"])
@@ -309,5 +364,20 @@ fn resolve(
             missing.join(", ")
         );
     }
-    Ok(wanted)
+    // Every package reachable from ours through normal and build
+    // dependencies: what a build of its library may compile.
+    let nodes: HashMap<&str, &Node> = resolve.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let mut reachable: BTreeSet<&str> = BTreeSet::from([ours.id.as_str()]);
+    let mut stack = vec![ours.id.as_str()];
+    while let Some(id) = stack.pop() {
+        let Some(node) = nodes.get(id) else { continue };
+        for dep in &node.deps {
+            let only_dev = !dep.dep_kinds.is_empty()
+                && dep.dep_kinds.iter().all(|k| k.kind.as_deref() == Some("dev"));
+            if !only_dev && reachable.insert(dep.pkg.as_str()) {
+                stack.push(dep.pkg.as_str());
+            }
+        }
+    }
+    Ok((wanted, reachable.len()))
 }

@@ -74,16 +74,11 @@ pub struct Playground {
     rustc: PathBuf,
     rustc_version: String,
     token: String,
-    work_dir: PathBuf,
+    /// Removed with the playground.
+    work_dir: Folder,
     runs: Semaphore,
     waiting: AtomicUsize,
     counter: AtomicU64,
-}
-
-impl Drop for Playground {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.work_dir);
-    }
 }
 
 /// What a Run asks for, checked.
@@ -177,12 +172,12 @@ impl Playground {
             std::process::id(),
             &token[..8]
         ));
-        std::fs::create_dir_all(&work_dir)
+        let work_dir = Folder::create(work_dir.clone())
             .with_context(|| format!("creating the playground's folder {}", work_dir.display()))?;
         // Runs may execute under a user id of their own (see sandbox.rs),
         // which must be able to reach its folder inside this one.
         use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&work_dir, std::fs::Permissions::from_mode(0o711))?;
+        std::fs::set_permissions(&work_dir.0, std::fs::Permissions::from_mode(0o711))?;
         if options.max_concurrent == 0 {
             bail!("max_concurrent must be at least 1");
         }
@@ -202,10 +197,6 @@ impl Playground {
     /// The per-launch token a client sends in `X-Playground-Token`.
     pub fn token(&self) -> &str {
         &self.token
-    }
-
-    pub fn options(&self) -> &Options {
-        &self.options
     }
 
     /// Runs compiling or running now, and Runs waiting for their turn.
@@ -295,7 +286,7 @@ impl Playground {
                 .map_err(|_| ApiError::internal("the playground is shutting down"))?
         };
         let n = self.counter.fetch_add(1, Ordering::SeqCst);
-        let dir = RunDir::create(self.work_dir.join(format!("run-{n}")))
+        let dir = Folder::create(self.work_dir.0.join(format!("run-{n}")))
             .map_err(|e| ApiError::internal(format!("creating a folder for the Run: {e}")))?;
         self.compile_and_run(&job, &dir.0).await
     }
@@ -407,17 +398,19 @@ impl Drop for Decrement<'_> {
     }
 }
 
-/// A Run's folder, removed when the Run ends (or is dropped).
-struct RunDir(PathBuf);
+/// The playground's one temporary-folder guard: its own folder, and each
+/// Run's inside it, are removed when dropped (when the Run ends, or the
+/// playground stops).
+struct Folder(PathBuf);
 
-impl RunDir {
-    fn create(path: PathBuf) -> std::io::Result<RunDir> {
+impl Folder {
+    fn create(path: PathBuf) -> std::io::Result<Folder> {
         std::fs::create_dir(&path)?;
-        Ok(RunDir(path))
+        Ok(Folder(path))
     }
 }
 
-impl Drop for RunDir {
+impl Drop for Folder {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
@@ -659,31 +652,27 @@ async fn read_json<T: DeserializeOwned>(
         .map_err(|e| ApiError::bad_request(format!("malformed JSON request: {e}")))
 }
 
-async fn execute(State(playground): State<Arc<Playground>>, request: Request) -> Response {
+/// A Run asked for in either API: the request read and checked, turned
+/// into a job, run.
+async fn run_request<R: DeserializeOwned>(
+    playground: &Playground,
+    request: Request,
+    to_job: fn(R) -> Result<Job, ApiError>,
+) -> Result<ExecuteResponse, ApiError> {
     let (parts, body) = request.into_parts();
-    let result = async {
-        let request: ExecuteRequest =
-            read_json(body, &parts.headers, playground.options.body_limit).await?;
-        let job = Job::from_execute(request)?;
-        playground.run(job).await
-    }
-    .await;
-    match result {
+    let request: R = read_json(body, &parts.headers, playground.options.body_limit).await?;
+    playground.run(to_job(request)?).await
+}
+
+async fn execute(State(playground): State<Arc<Playground>>, request: Request) -> Response {
+    match run_request(&playground, request, Job::from_execute).await {
         Ok(response) => json_response(StatusCode::OK, &response),
         Err(error) => error.into_response(),
     }
 }
 
 async fn evaluate(State(playground): State<Arc<Playground>>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let result = async {
-        let request: EvaluateRequest =
-            read_json(body, &parts.headers, playground.options.body_limit).await?;
-        let job = Job::from_evaluate(request)?;
-        playground.run(job).await
-    }
-    .await;
-    match result {
+    match run_request(&playground, request, Job::from_evaluate).await {
         Ok(response) if response.success => json_response(
             StatusCode::OK,
             &EvaluateResponse { result: response.stdout, error: None },

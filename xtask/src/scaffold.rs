@@ -12,14 +12,12 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::listings::{COMPILE_ERROR_FEATURE, Kind};
+use crate::kinds::{EXERCISE_ANSWER_STD, EXERCISE_ANSWER_TOKIO, EXERCISE_TODO, Kind, naming};
+use crate::listings::reader_command;
 
 /// Reads `--kind`: one of the kinds of `[package.metadata.book]`.
 pub fn parse_kind(text: &str) -> Result<Kind, String> {
-    Kind::ALL.into_iter().find(|k| k.to_string() == text).ok_or_else(|| {
-        let kinds: Vec<String> = Kind::ALL.iter().map(|k| k.to_string()).collect();
-        format!("the kinds are {}", kinds.join(", "))
-    })
+    Kind::parse(text)
 }
 
 /// Creates `listings/<chapter>/<name>/` for a listing of `kind`, and prints
@@ -27,19 +25,21 @@ pub fn parse_kind(text: &str) -> Result<Kind, String> {
 pub fn new_listing(root: &Path, chapter: &str, name: &str, kind: Kind) -> Result<()> {
     let number = chapter_number(chapter)?;
     check_name(name)?;
-    let package = format!("{chapter}-{name}");
-    let rel_dir = format!("listings/{chapter}/{name}");
+    let rel_dir = naming::dir_of(chapter, name);
+    let package = naming::package_of_dir(&rel_dir).context("a listing folder")?;
     let dir = root.join(&rel_dir);
     if dir.exists() {
         bail!("{rel_dir} already exists; choose another name");
     }
+    let rules = kind.rules();
     // An exercise comes as a pair: the starter the reader finishes, and the
     // solution whose tests (the same tests) pass.
-    let solution = (kind == Kind::Exercise).then(|| {
+    let solution = rules.solution.map(|solution_kind| {
         let name = format!("{name}-solution");
-        (format!("{chapter}-{name}"), format!("listings/{chapter}/{name}"))
+        let dir = naming::dir_of(chapter, &name);
+        (naming::solution_of(&package), dir, solution_kind)
     });
-    if let Some((_, solution_dir)) = &solution
+    if let Some((_, solution_dir, _)) = &solution
         && root.join(solution_dir).exists()
     {
         bail!("{solution_dir} already exists; choose another name");
@@ -47,12 +47,12 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str, kind: Kind) -> Result
     let tokio = workspace_has_tokio(root)?;
     let files = listing_files(&package, kind, tokio);
     write_files(&dir, &files)?;
-    if let Some((solution_package, solution_dir)) = &solution {
-        let mut solution_files = listing_files(solution_package, Kind::Tests, tokio);
-        solution_files[1].1 = exercise_solution(tokio);
+    if let Some((solution_package, solution_dir, solution_kind)) = &solution {
+        let mut solution_files = listing_files(solution_package, *solution_kind, tokio);
+        solution_files[1].1 = answered(&files[1].1, tokio);
         write_files(&root.join(solution_dir), &solution_files)?;
         println!(
-            "created {solution_dir}/ (package `{solution_package}`, kind `tests`): the solution"
+            "created {solution_dir}/ (package `{solution_package}`, kind `{solution_kind}`): the solution"
         );
     }
 
@@ -69,47 +69,28 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str, kind: Kind) -> Result
     println!();
     print!("{}", listing_block(&rel_dir, &package, kind));
     println!();
-    if let Some((solution_package, solution_dir)) = &solution {
+    if let Some((solution_package, solution_dir, solution_kind)) = &solution {
         println!("And this on the solutions page, src/{chapter}-solutions.md:");
         println!();
-        print!("{}", listing_block(solution_dir, solution_package, Kind::Tests));
+        print!("{}", listing_block(solution_dir, solution_package, *solution_kind));
         println!();
     }
     println!("Next:");
-    println!("  1. Write the listing in {rel_dir}/{} between its ANCHOR lines,", main_file(kind));
+    println!(
+        "  1. Write the listing in {rel_dir}/{} between its ANCHOR lines,",
+        rules.template.source_file
+    );
     println!("     and set the caption in the chapter.");
-    match kind {
-        Kind::DoesNotCompile => {
-            println!("     Set `error` in its Cargo.toml to the code it fails with (now E0308).")
-        }
-        Kind::Panics => {
-            println!("     Set `panic` in its Cargo.toml to text from its panic message.")
-        }
-        Kind::Serves => {
-            println!("     Keep tests/serves.rs in step: it starts the server and talks to it.")
-        }
-        Kind::Exercise => println!(
-            "     Solve it in the -solution crate, and keep the two crates' tests the same\n     \
-             (`cargo xtask test` checks that they are)."
-        ),
-        _ => {}
+    if let Some(step) = rules.template.next_step {
+        println!("     {step}");
     }
-    let command = match kind {
-        Kind::DoesNotCompile => {
-            format!("cargo run -p {package} --features {COMPILE_ERROR_FEATURE}")
-        }
-        Kind::Tests | Kind::Serves | Kind::Exercise => format!("cargo test -p {package}"),
-        Kind::Runs | Kind::Panics => format!("cargo run -p {package}"),
-    };
-    match kind {
-        Kind::Runs | Kind::Panics | Kind::DoesNotCompile => {
-            println!("  2. {command}");
-            println!("     cargo xtask bless {package}");
-            println!("     git diff    (read the expected output it wrote)");
-        }
-        Kind::Tests | Kind::Serves | Kind::Exercise => {
-            println!("  2. {command}    (nothing to bless: its tests are the check)");
-        }
+    let command = reader_command(kind, &package, &[]);
+    if rules.blessed.is_empty() {
+        println!("  2. {command}    (nothing to bless: its tests are the check)");
+    } else {
+        println!("  2. {command}");
+        println!("     cargo xtask bless {package}");
+        println!("     git diff    (read the expected output it wrote)");
     }
     println!("  3. cargo xtask test    (every check CI runs)");
     Ok(())
@@ -176,326 +157,48 @@ fn chapter_file(root: &Path, number: u32) -> Option<String> {
     names.into_iter().next().map(|n| format!("src/{n}"))
 }
 
-fn main_file(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Tests | Kind::Exercise => "src/lib.rs",
-        _ => "src/main.rs",
-    }
-}
-
 /// The `<Listing>` block, and the included output under it.
 fn listing_block(rel_dir: &str, package: &str, kind: Kind) -> String {
+    let rules = kind.rules();
     let mut block = format!(
         "<Listing caption=\"TODO: what this listing shows\">\n\n\
          ```rust\n{{{{#rustdoc_include ../{rel_dir}/{}:all}}}}\n```\n\n</Listing>\n",
-        main_file(kind)
+        rules.template.source_file
     );
-    let output = match kind {
-        Kind::Runs => Some(("prints:", "output.txt")),
-        Kind::Panics => Some(("panics:", "stderr.txt")),
-        Kind::DoesNotCompile => Some(("does not compile:", "stderr.txt")),
-        _ => None,
-    };
-    if let Some((verb, file)) = output {
+    if let Some((verb, blessed)) = rules.shown {
         block.push_str(&format!(
-            "\n{{{{listing {package}}}}} {verb}\n\n```text\n{{{{#include ../{rel_dir}/{file}}}}}\n```\n"
+            "\n{{{{listing {package}}}}} {verb}\n\n```text\n{{{{#include ../{rel_dir}/{}}}}}\n```\n",
+            blessed.file_name()
         ));
     }
     block
 }
 
-/// The crate's files, relative to its folder.
+/// The crate's files, relative to its folder, from `xtask/templates/`.
 fn listing_files(package: &str, kind: Kind, tokio: bool) -> Vec<(String, String)> {
-    let mut metadata = format!("[package.metadata.book]\nkind = \"{kind}\"\n");
-    let mut extra = String::new();
-    match kind {
-        Kind::DoesNotCompile => {
-            metadata.push_str("error = \"E0308\"\n");
-            extra = format!(
-                "\n# The binary only exists with this feature, so that the workspace\n\
-                 # builds; `cargo xtask test` turns it on and checks the error.\n\
-                 [features]\n{COMPILE_ERROR_FEATURE} = []\n\n\
-                 [[bin]]\nname = \"{package}\"\npath = \"src/main.rs\"\n\
-                 required-features = [\"{COMPILE_ERROR_FEATURE}\"]\n"
-            );
-        }
-        Kind::Panics => metadata.push_str("panic = \"there is no first result\"\n"),
-        _ => {}
-    }
-    // A does-not-compile listing fails before it needs any crate.
-    let dependencies = if tokio && kind != Kind::DoesNotCompile {
+    let template = kind.rules().template;
+    let dependencies = if tokio && template.uses_tokio {
         "\n[dependencies]\ntokio.workspace = true\n"
     } else {
         ""
     };
-    let manifest = format!(
-        "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition.workspace = true\n\
-         rust-version.workspace = true\npublish.workspace = true\n\n{metadata}{extra}{dependencies}"
-    );
-    let mut files = vec![("Cargo.toml".to_string(), manifest)];
-    let source = match (kind, tokio) {
-        (Kind::Runs, true) => RUNS_TOKIO,
-        (Kind::Runs, false) => RUNS_STD,
-        (Kind::Tests, true) => TESTS_TOKIO,
-        (Kind::Tests, false) => TESTS_STD,
-        (Kind::DoesNotCompile, _) => DOES_NOT_COMPILE,
-        (Kind::Panics, true) => PANICS_TOKIO,
-        (Kind::Panics, false) => PANICS_STD,
-        (Kind::Serves, true) => SERVES_TOKIO,
-        (Kind::Serves, false) => SERVES_STD,
-        (Kind::Exercise, true) => EXERCISE_TOKIO,
-        (Kind::Exercise, false) => EXERCISE_STD,
-    };
-    files.push((main_file(kind).to_string(), source.to_string()));
-    if kind == Kind::Serves {
-        let test = SERVES_TEST.replace("PACKAGE", package);
-        files.push(("tests/serves.rs".to_string(), test));
+    let manifest =
+        format!("{}{}{dependencies}", include_str!("../templates/package.toml"), template.metadata)
+            .replace("PACKAGE", package);
+    let source = if tokio { template.tokio } else { template.std };
+    let mut files = vec![
+        ("Cargo.toml".to_string(), manifest),
+        (template.source_file.to_string(), source.to_string()),
+    ];
+    for (file, text) in template.extra {
+        files.push((file.to_string(), text.replace("PACKAGE", package)));
     }
     files
 }
 
-const RUNS_TOKIO: &str = r#"// ANCHOR: all
-use std::time::Duration;
-
-// The paused clock makes sleeps instant and their order certain, so the
-// output is the same on every run.
-#[tokio::main(flavor = "current_thread", start_paused = true)]
-async fn main() {
-    let greeting = async {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        "hello"
-    };
-    println!("{} after 100 ms", greeting.await);
-}
-// ANCHOR_END: all
-"#;
-
-const RUNS_STD: &str = r#"// ANCHOR: all
-fn main() {
-    println!("hello");
-}
-// ANCHOR_END: all
-"#;
-
-const TESTS_TOKIO: &str = r#"// ANCHOR: all
-/// Adds two numbers, as slowly as an async function may.
-pub async fn add(a: u32, b: u32) -> u32 {
-    tokio::task::yield_now().await;
-    a + b
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn adds() {
-        assert_eq!(add(2, 3).await, 5);
-    }
-}
-// ANCHOR_END: all
-"#;
-
-const TESTS_STD: &str = r#"// ANCHOR: all
-pub fn add(a: u32, b: u32) -> u32 {
-    a + b
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn adds() {
-        assert_eq!(add(2, 3), 5);
-    }
-}
-// ANCHOR_END: all
-"#;
-
-const DOES_NOT_COMPILE: &str = r#"// ANCHOR: all
-async fn answer() -> u32 {
-    42
-}
-
-fn main() {
-    // Calling an async fn gives a future, not its output: error E0308.
-    let number: u32 = answer();
-    println!("{number}");
-}
-// ANCHOR_END: all
-"#;
-
-const PANICS_TOKIO: &str = r#"// ANCHOR: all
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let results: Vec<u32> = Vec::new();
-    println!("{} results", results.len());
-    let first = results.first().expect("there is no first result");
-    println!("the first is {first}");
-}
-// ANCHOR_END: all
-"#;
-
-const PANICS_STD: &str = r#"// ANCHOR: all
-fn main() {
-    let results: Vec<u32> = Vec::new();
-    println!("{} results", results.len());
-    let first = results.first().expect("there is no first result");
-    println!("the first is {first}");
-}
-// ANCHOR_END: all
-"#;
-
-const SERVES_TOKIO: &str = r#"// ANCHOR: all
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-
-// An echo server: it sends back every byte it receives.
-#[tokio::main]
-async fn main() -> std::io::Result<()> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    println!("listening on {}", listener.local_addr()?);
-    loop {
-        let (mut socket, _) = listener.accept().await?;
-        tokio::spawn(async move {
-            let mut buffer = [0; 1024];
-            while let Ok(n) = socket.read(&mut buffer).await {
-                if n == 0 || socket.write_all(&buffer[..n]).await.is_err() {
-                    break;
-                }
-            }
-        });
-    }
-}
-// ANCHOR_END: all
-"#;
-
-const SERVES_STD: &str = r#"// ANCHOR: all
-use std::io::{Read, Write};
-use std::net::TcpListener;
-
-// An echo server: it sends back every byte it receives.
-fn main() -> std::io::Result<()> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    println!("listening on {}", listener.local_addr()?);
-    for socket in listener.incoming() {
-        let mut socket = socket?;
-        std::thread::spawn(move || {
-            let mut buffer = [0; 1024];
-            while let Ok(n) = socket.read(&mut buffer) {
-                if n == 0 || socket.write_all(&buffer[..n]).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    Ok(())
-}
-// ANCHOR_END: all
-"#;
-
-const SERVES_TEST: &str = r#"//! Starts the server, talks to it on 127.0.0.1, and stops it.
-
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-
-/// Stops the server even when an assertion fails.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-#[test]
-fn echoes_what_it_is_sent() {
-    let child = Command::new(env!("CARGO_BIN_EXE_PACKAGE"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the server starts");
-    let mut server = Server(child);
-    let stdout = server.0.stdout.take().expect("stdout is piped");
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let address = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("the server says where it listens");
-
-    let mut client = TcpStream::connect(address).unwrap();
-    client.write_all(b"hello").unwrap();
-    let mut reply = [0; 5];
-    client.read_exact(&mut reply).unwrap();
-    assert_eq!(&reply, b"hello");
-}
-"#;
-
-const EXERCISE_TOKIO: &str = r#"// ANCHOR: all
-/// Returns the numbers from `n` down to 1, one per tick of a timer.
-pub async fn countdown(n: u32) -> Vec<u32> {
-    // Your code here: make the test below pass.
-    todo!("count down from {n}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn counts_down_from_three() {
-        assert_eq!(countdown(3).await, vec![3, 2, 1]);
-    }
-}
-// ANCHOR_END: all
-"#;
-
-const EXERCISE_STD: &str = r#"// ANCHOR: all
-/// Returns the numbers from `n` down to 1.
-pub fn countdown(n: u32) -> Vec<u32> {
-    // Your code here: make the test below pass.
-    todo!("count down from {n}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_down_from_three() {
-        assert_eq!(countdown(3), vec![3, 2, 1]);
-    }
-}
-// ANCHOR_END: all
-"#;
-
-/// Where the reader works in an exercise's starter; its solution is the
-/// same file with this part solved, so the two never carry different tests.
-const EXERCISE_TODO: &str =
-    "    // Your code here: make the test below pass.\n    todo!(\"count down from {n}\")\n";
-
-const EXERCISE_TOKIO_ANSWER: &str = "    \
-    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
-    let mut numbers = Vec::new();
-    for number in (1..=n).rev() {
-        ticks.tick().await;
-        numbers.push(number);
-    }
-    numbers
-";
-
-const EXERCISE_STD_ANSWER: &str = "    (1..=n).rev().collect()\n";
-
-/// The solution of the scaffolded exercise: its starter, answered.
-fn exercise_solution(tokio: bool) -> String {
-    let (starter, answer) = if tokio {
-        (EXERCISE_TOKIO, EXERCISE_TOKIO_ANSWER)
-    } else {
-        (EXERCISE_STD, EXERCISE_STD_ANSWER)
-    };
+/// The solution of a scaffolded exercise: its starter, answered.
+fn answered(starter: &str, tokio: bool) -> String {
+    let answer = if tokio { EXERCISE_ANSWER_TOKIO } else { EXERCISE_ANSWER_STD };
     debug_assert!(starter.contains(EXERCISE_TODO));
     starter.replacen(EXERCISE_TODO, answer, 1)
 }
@@ -533,8 +236,10 @@ pub fn new_chapter(root: &Path, number: u32, slug: &str, title: &str) -> Result<
     println!();
     println!("Next:");
     println!("  a listing:     cargo xtask new-listing {chapter} <name> --kind runs");
-    println!("  the exercise:  cargo xtask new-listing {chapter} ex-<name> --kind exercise");
-    println!("  its solution:  cargo xtask new-listing {chapter} ex-<name>-solution --kind tests");
+    println!(
+        "  the exercise:  cargo xtask new-listing {chapter} ex-<name> --kind exercise  \
+         (creates its -solution crate too)"
+    );
     println!("  read it:       cargo xtask serve");
     println!("  check it:      cargo xtask test");
     println!("The chapter's TODO lines say what each part holds; STYLE.md has the rules.");
@@ -620,8 +325,8 @@ TODO: what the reader now knows, in one paragraph.
 ## Exercise
 
 TODO: the task, with the starter crate shown as a listing
-(`cargo xtask new-listing ch{number:02} ex-<name> --kind exercise`). The solution
-(`ex-<name>-solution`, kind `tests`) is shown on the
+(`cargo xtask new-listing ch{number:02} ex-<name> --kind exercise`, which also
+creates its solution, `ex-<name>-solution`, kind `tests`). The solution is shown on the
 [solutions page](ch{number:02}-solutions.md).
 "#
     )
@@ -677,8 +382,9 @@ mod tests {
     #[test]
     fn an_exercise_solution_is_its_starter_answered() {
         for tokio in [true, false] {
-            let starter = if tokio { EXERCISE_TOKIO } else { EXERCISE_STD };
-            let solution = exercise_solution(tokio);
+            let exercise = Kind::Exercise.rules().template;
+            let starter = if tokio { exercise.tokio } else { exercise.std };
+            let solution = answered(starter, tokio);
             assert!(!solution.contains("todo!"), "{solution}");
             let tests = |text: &str| text[text.find("#[cfg(test)]").unwrap()..].to_string();
             assert_eq!(tests(starter), tests(&solution));

@@ -2,124 +2,11 @@
 //! kind of mistake fails with a message that says what is wrong and where.
 //!
 //! Each test copies `tests/fixtures/tiny-book`, breaks one thing, and runs
-//! the real xtask binary on the copy. Copies live in a persistent folder
-//! under `target/` and are only rewritten where their content changes, so
-//! cargo's build cache stays warm between runs.
+//! the real xtask binary on the copy (the shared harness in `harness/`).
 
-use std::collections::BTreeMap;
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod harness;
 
-/// A fixture book: the base files, with edits applied in memory.
-struct Fixture {
-    name: &'static str,
-    files: BTreeMap<PathBuf, String>,
-}
-
-impl Fixture {
-    fn tiny_book(name: &'static str) -> Fixture {
-        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/tiny-book");
-        let mut files = BTreeMap::new();
-        for entry in walk(&base) {
-            let relative = entry.strip_prefix(&base).unwrap().to_path_buf();
-            let first = relative.components().next().unwrap().as_os_str();
-            if first == "target" || first == "book" {
-                continue;
-            }
-            files.insert(relative, fs::read_to_string(&entry).unwrap());
-        }
-        Fixture { name, files }
-    }
-
-    /// Replaces `from` with `to` in a file; the text must be there.
-    fn replace(mut self, file: &str, from: &str, to: &str) -> Fixture {
-        let text = self.files.get_mut(Path::new(file)).unwrap_or_else(|| panic!("no {file}"));
-        assert!(text.contains(from), "{file} does not contain {from:?}");
-        *text = text.replacen(from, to, 1);
-        self
-    }
-
-    fn add(mut self, file: &str, text: &str) -> Fixture {
-        self.files.insert(PathBuf::from(file), text.to_string());
-        self
-    }
-
-    /// Writes the book to its folder and runs `xtask test` on it.
-    fn test(self) -> Outcome {
-        self.test_only(&[])
-    }
-
-    /// Like `test`, verifying only the named listings.
-    fn test_only(self, packages: &[&str]) -> Outcome {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-books").join(self.name);
-        // Remove files the fixture no longer has, but keep build output.
-        for existing in walk(&dir) {
-            let relative = existing.strip_prefix(&dir).unwrap();
-            let first = relative.components().next().unwrap().as_os_str();
-            let kept = first == "target" || first == "book" || relative == Path::new("Cargo.lock");
-            if !kept && !self.files.contains_key(relative) {
-                fs::remove_file(&existing).unwrap();
-            }
-        }
-        for (relative, text) in &self.files {
-            let path = dir.join(relative);
-            if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-                fs::create_dir_all(path.parent().unwrap()).unwrap();
-                fs::write(&path, text).unwrap();
-            }
-        }
-        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .arg("--root")
-            .arg(&dir)
-            .arg("test")
-            .args(packages)
-            .env_remove("CARGO_TARGET_DIR")
-            .output()
-            .expect("running xtask");
-        Outcome {
-            success: output.status.success(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-}
-
-struct Outcome {
-    success: bool,
-    stdout: String,
-    stderr: String,
-}
-
-impl Outcome {
-    /// The run failed, and its errors include one line containing every
-    /// one of `parts` (so the message names both the place and the fault).
-    #[track_caller]
-    fn fails_with(&self, parts: &[&str]) {
-        assert!(
-            !self.success,
-            "expected failure, but it passed:\n{}\n{}",
-            self.stdout, self.stderr
-        );
-        let found = self
-            .stderr
-            .split("\nerror: ")
-            .any(|message| parts.iter().all(|part| message.contains(part)));
-        assert!(found, "no error mentions all of {parts:?}; stderr was:\n{}", self.stderr);
-        assert!(self.stdout.contains(" failed"), "no summary line:\n{}", self.stdout);
-        assert!(!self.stdout.contains(", 0 failed"), "summary claims no failure:\n{}", self.stdout);
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let Ok(entries) = fs::read_dir(dir) else { return files };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
-    }
-    files
-}
+use harness::Fixture;
 
 #[test]
 fn a_correct_book_passes() {
@@ -304,4 +191,31 @@ fn an_exercise_without_a_solution_is_reported() {
             "listings/ch01/ex-double/Cargo.toml:",
             "needs a solution crate `ch01-ex-double-solution`",
         ]);
+}
+
+#[test]
+fn a_page_showing_a_machines_path_or_thread_id_is_reported() {
+    // The comparison accepts it (the id is normalized away on both sides),
+    // but the page would show it.
+    Fixture::tiny_book("machine-specific")
+        .replace(
+            "listings/ch01/boom/stderr.txt",
+            "thread 'main' panicked",
+            "thread 'main' (13038) panicked",
+        )
+        .test()
+        .fails_with(&[
+            "book/ch01-basics.html:",
+            "shows `thread 'main' (13038)`",
+            "listings/ch01/boom/stderr.txt:2",
+            "cargo xtask bless",
+        ]);
+}
+
+#[test]
+fn a_home_folder_in_a_chapter_is_reported_at_its_line() {
+    Fixture::tiny_book("home-folder")
+        .replace("src/ch01-basics.md", "## Adder", "See `/home/ada/.cargo/bin`.\n\n## Adder")
+        .test()
+        .fails_with(&["book/ch01-basics.html:", "shows `/home/ada/`", "src/ch01-basics.md:47"]);
 }

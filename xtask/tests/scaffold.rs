@@ -6,71 +6,22 @@
 //! messages that say what to do.
 //!
 //! Copies live under `target/tmp/scaffold-books/` and keep their `target/`
-//! between runs, so cargo's cache stays warm.
+//! between runs, so cargo's cache stays warm (the shared harness in
+//! `harness/`).
+
+mod harness;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
+
+use harness::{Fixture, succeeds, xtask};
+use xtask::kinds::Kind;
 
 /// A fresh copy of the fixture book (its old build output kept).
 fn copy_fixture(name: &str) -> PathBuf {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/scaffold-book");
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scaffold-books").join(name);
-    fs::create_dir_all(&dir).unwrap();
-    for entry in fs::read_dir(&dir).unwrap().flatten() {
-        let keep = ["target", "book", "Cargo.lock"].iter().any(|k| entry.file_name() == *k);
-        if !keep {
-            let path = entry.path();
-            if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) }.unwrap();
-        }
-    }
-    copy_dir(&base, &dir);
-    dir
+    Fixture::of("scaffold-book", "scaffold-books", name).write()
 }
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-struct Outcome {
-    success: bool,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the real xtask binary on the book at `root`.
-fn xtask(root: &Path, args: &[&str]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .env_remove("CARGO_TARGET_DIR")
-        .output()
-        .expect("running xtask");
-    let outcome = Outcome {
-        success: output.status.success(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    // Shown when a test fails (and with --nocapture).
-    println!("$ xtask {}\n{}{}", args.join(" "), outcome.stdout, outcome.stderr);
-    outcome
-}
-
-#[track_caller]
-fn succeeds(outcome: &Outcome) {
-    assert!(outcome.success, "failed:\n{}\n{}", outcome.stdout, outcome.stderr);
-}
-
-const KINDS: [&str; 6] = ["runs", "tests", "does-not-compile", "panics", "serves", "exercise"];
 
 #[test]
 fn scaffolded_chapter_and_listings_pass_once_blessed() {
@@ -86,7 +37,8 @@ fn scaffolded_chapter_and_listings_pass_once_blessed() {
 
     // A contributor pastes each printed block into the chapter.
     let chapter = root.join("src/ch02-second-steps.md");
-    for kind in KINDS {
+    for kind in Kind::ALL.map(|k| k.to_string()) {
+        let kind = kind.as_str();
         let name = format!("first-{kind}");
         let outcome = xtask(&root, &["new-listing", "ch02", &name, "--kind", kind]);
         succeeds(&outcome);
@@ -194,10 +146,7 @@ fn a_bad_pull_request_says_what_to_do() {
 
     let outcome = xtask(&root, &["test"]);
     assert!(!outcome.success);
-    let says = |parts: &[&str]| {
-        let found = outcome.stderr.split("\nerror: ").any(|m| parts.iter().all(|p| m.contains(p)));
-        assert!(found, "no error mentions all of {parts:?}:\n{}", outcome.stderr);
-    };
+    let says = |parts: &[&str]| outcome.says(parts);
     says(&["listings/ch01/hello/src/main.rs:", "not formatted", "run `cargo fmt --all`"]);
     says(&[
         "listings/ch01/hello/src/main.rs:",

@@ -1,0 +1,19 @@
+//! `cargo xtask`: the book's chores in one place. The binary (`main.rs`)
+//! parses the command line; everything else is this library, so that its
+//! parts have unit tests and the integration tests share its helpers.
+//!
+//! Read ARCHITECTURE.md at the repository root for a map of this crate.
+
+pub mod book;
+pub mod browser;
+pub mod checks;
+pub mod files;
+pub mod kinds;
+pub mod lint;
+pub mod listings;
+pub mod playground_bench;
+pub mod preprocess;
+pub mod problems;
+pub mod run;
+pub mod scaffold;
+pub mod serve;

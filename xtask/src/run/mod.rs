@@ -1,0 +1,362 @@
+//! `cargo xtask test` and `cargo xtask bless`: build every listing, run it
+//! as its kind says, and compare what it does with what the book shows.
+//!
+//! `test` is a list of checks ([`CHECKS`]), run in order; each reports in
+//! one shape ([`outcome::Outcome`]), and the run ends with every problem,
+//! a summary line per check, and `xtask: N passed, M failed`.
+
+mod bless;
+mod build;
+pub mod outcome;
+mod verify;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+
+pub use bless::bless;
+use build::{Compiled, Executables};
+use outcome::{Outcome, Report};
+
+use crate::book::{self, Built};
+use crate::kinds::{Kind, Verify};
+use crate::listings::{self, Listing};
+use crate::problems::Problems;
+use crate::{browser, checks, lint};
+
+/// What the checks learn and hand on to later checks.
+pub struct Context<'a> {
+    root: &'a Path,
+    /// The listings named on the command line (none: all).
+    only: &'a [String],
+    listings: Vec<Listing>,
+    /// The problems in the listings' declarations, for the first check.
+    declared: Problems,
+    /// The listings to verify: `only`, or all.
+    selected: Vec<Listing>,
+    /// The workspace build: test executables, or why there are none.
+    executables: Option<Executables>,
+    compiled: HashMap<String, Compiled>,
+    book: Option<Built>,
+}
+
+impl Context<'_> {
+    fn of_kind(&self, verify: impl Fn(Verify) -> bool) -> Vec<&Listing> {
+        self.selected.iter().filter(|l| verify(l.kind.rules().verify)).collect()
+    }
+
+    /// A check that needs every listing is skipped when some were named.
+    fn partial(&self) -> Option<Report> {
+        (!self.only.is_empty()).then(|| {
+            Report::Skipped(format!(
+                "SKIPPED: only {} of {} listings verified; run `cargo xtask test` with no names \
+                 before you push",
+                self.selected.len(),
+                self.listings.len()
+            ))
+        })
+    }
+}
+
+type Check = fn(&mut Context) -> Result<Report>;
+
+/// Every check of `cargo xtask test`, in the order they run.
+pub const CHECKS: &[(&str, Check)] = &[
+    ("listings", declarations),
+    ("sources", sources),
+    ("fmt", |cx| lint(cx, lint::fmt)),
+    ("clippy", |cx| lint(cx, lint::clippy)),
+    ("spelling", |cx| lint(cx, lint::spelling)),
+    ("workflows", |cx| lint(cx, lint::workflows)),
+    ("build", build),
+    ("outputs", outputs),
+    ("errors", errors),
+    ("tests", tests),
+    ("tools", tools),
+    ("book", book),
+    ("links", links),
+    ("pages", pages),
+    ("script", |cx| Ok(browser::page_script(cx.root))),
+    ("browser", |cx| cx.partial().map_or_else(|| Ok(browser::run(cx.root)), Ok)),
+];
+
+/// `cargo xtask test [package...]`. With names, only those listings are
+/// built and verified (the quick loop while writing one); every book-wide
+/// check still runs, and the summary says what was left out.
+pub fn test(root: &Path, only: &[String]) -> Result<()> {
+    let started = Instant::now();
+    let (listings, declared) = listings::discover(root)?;
+    let selected = select(&listings, only)?;
+    let mut cx = Context {
+        root,
+        only,
+        listings,
+        declared,
+        selected,
+        executables: None,
+        compiled: HashMap::new(),
+        book: None,
+    };
+    let mut outcomes = Vec::new();
+    for (name, check) in CHECKS {
+        eprintln!("{name} ...");
+        let check_started = Instant::now();
+        let report = check(&mut cx);
+        outcomes.push(Outcome::new(name, report, check_started.elapsed()));
+    }
+
+    eprintln!();
+    let problems: Vec<_> = outcomes.iter().flat_map(|o| o.problems.iter()).collect();
+    for problem in &problems {
+        eprintln!("error: {problem}");
+    }
+    if !problems.is_empty() {
+        eprintln!();
+    }
+    println!("summary of cargo xtask test ({:.1} s)", started.elapsed().as_secs_f64());
+    for outcome in &outcomes {
+        println!("  {}", outcome.line());
+    }
+    let failed = outcomes.iter().filter(|o| !o.passed()).count();
+    let passed = outcomes.iter().filter(|o| o.passed() && !o.skipped).count();
+    // The plain closing line CI reads.
+    println!("xtask: {passed} passed, {failed} failed");
+    if !problems.is_empty() {
+        bail!("{} problem(s), listed above", problems.len());
+    }
+    Ok(())
+}
+
+/// The listings named (all when none are), or an error naming an unknown one.
+fn select(listings: &[Listing], only: &[String]) -> Result<Vec<Listing>> {
+    for package in only {
+        if !listings.iter().any(|l| &l.package == package) {
+            bail!("no listing is named `{package}` (names look like ch02-count-to)");
+        }
+    }
+    Ok(listings.iter().filter(|l| only.is_empty() || only.contains(&l.package)).cloned().collect())
+}
+
+/// What the listings declare about themselves.
+fn declarations(cx: &mut Context) -> Result<Report> {
+    let counts = listings::count_by_kind(&cx.listings);
+    let mut by_kind = String::new();
+    for kind in Kind::ALL {
+        let separator = if by_kind.is_empty() { "" } else { ", " };
+        let _ = write!(by_kind, "{separator}{kind} {}", counts.get(&kind).copied().unwrap_or(0));
+    }
+    Ok(Report::ran(format!("{} ({by_kind})", cx.listings.len()), std::mem::take(&mut cx.declared)))
+}
+
+/// The chapters' sources against the listings.
+fn sources(cx: &mut Context) -> Result<Report> {
+    let (sources, mut problems) = checks::check_sources(cx.root, &cx.listings)?;
+    problems.extend(checks::check_exercises(&cx.listings));
+    let in_sources = problems.len();
+    let network = checks::check_no_internet(cx.root, &cx.listings);
+    let verdict = match (in_sources, network.len()) {
+        (0, 0) => "every include resolved, every listing shown, exercises match their solutions, \
+                   no inline Rust, no internet"
+            .to_string(),
+        (sources, network) => format!(
+            "{sources} problem(s) in chapters, anchors and exercises, {network} listing(s) \
+             reaching beyond loopback"
+        ),
+    };
+    problems.extend(network);
+    Ok(Report::ran(
+        format!("{} chapter files, {} includes; {verdict}", sources.chapters, sources.includes),
+        problems,
+    ))
+}
+
+fn lint(cx: &mut Context, lint: lint::Lint) -> Result<Report> {
+    let mut problems = Problems::default();
+    match lint(cx.root, &mut problems)? {
+        lint::Ran::Done(summary) => Ok(Report::ran(summary, problems)),
+        lint::Ran::Skipped(summary) => Ok(Report::Skipped(summary)),
+    }
+}
+
+/// Builds everything once: every binary and test executable.
+fn build(cx: &mut Context) -> Result<Report> {
+    let mut problems = Problems::default();
+    match build::build_workspace(cx.root, cx.only) {
+        Ok(executables) => cx.executables = Some(executables),
+        Err(err) => problems.at(
+            "Cargo.toml",
+            format!("the workspace does not build, so no listing was run: {err:#}"),
+        ),
+    }
+    let failing = cx.of_kind(|v| v == Verify::CompileError);
+    match build::compile_errors(cx.root, &failing) {
+        Ok(compiled) => cx.compiled = compiled,
+        Err(err) => problems.at("listings/", format!("{err:#}")),
+    }
+    let what = if cx.only.is_empty() { "every crate and test" } else { "the named listings" };
+    Ok(Report::ran(format!("{what} built, does-not-compile listings compiled"), problems))
+}
+
+/// Runs the `runs` and `panics` listings and compares their output: those
+/// whose output cannot depend on timing side by side, then each listing
+/// that measures real time alone.
+fn outputs(cx: &mut Context) -> Result<Report> {
+    if cx.executables.is_none() {
+        return Ok(Report::Skipped("not run: the workspace does not build".into()));
+    }
+    let runs = cx.of_kind(|v| matches!(v, Verify::Run { .. }));
+    let (alone, side_by_side): (Vec<&Listing>, Vec<&Listing>) =
+        runs.iter().partition(|l| l.runs_alone());
+    let mut problems = Problems::default();
+    for found in verify::in_parallel(&side_by_side, |l| verify::verify_run(cx.root, l)) {
+        problems.extend(found);
+    }
+    for listing in &alone {
+        problems.extend(verify::verify_run(cx.root, listing));
+    }
+    Ok(Report::ran(
+        format!(
+            "{} compared (stdout of runs and panics listings; {} side by side, {} alone)",
+            runs.len(),
+            side_by_side.len(),
+            alone.len()
+        ),
+        problems,
+    ))
+}
+
+/// Compares the compiler's messages of the does-not-compile listings (and
+/// counts the panic messages `outputs` compared).
+fn errors(cx: &mut Context) -> Result<Report> {
+    let failing = cx.of_kind(|v| v == Verify::CompileError);
+    let panics = cx.selected.iter().filter(|l| l.panic.is_some()).count();
+    let mut problems = Problems::default();
+    for listing in &failing {
+        // A listing missing here was reported by the build.
+        if let Some(compiled) = cx.compiled.get(&listing.package) {
+            problems.extend(verify::verify_compile_error(listing, compiled));
+        }
+    }
+    Ok(Report::ran(
+        format!("{} compared (compiler errors and panic messages)", failing.len() + panics),
+        problems,
+    ))
+}
+
+/// Runs the tests of the `tests` and `serves` listings.
+fn tests(cx: &mut Context) -> Result<Report> {
+    let Some(executables) = &cx.executables else {
+        return Ok(Report::Skipped("not run: the workspace does not build".into()));
+    };
+    let tested = cx.of_kind(|v| v == Verify::Tests);
+    let results = verify::in_parallel(&tested, |listing| {
+        verify::verify_tests(listing, executables.get(&listing.package).map(|(_, exes)| exes))
+    });
+    let mut problems = Problems::default();
+    let mut passed = 0;
+    for (n, found) in results {
+        passed += n;
+        problems.extend(found);
+    }
+    Ok(Report::ran(format!("{passed} passed in {} tests/serves listings", tested.len()), problems))
+}
+
+/// The tools' own tests (xtask's fixture books, the playground): every test
+/// executable of a package that is not a listing, all at once (they mostly
+/// wait, on cargo in a fixture book or on a timeout the playground must
+/// enforce; the listings that measure real time have finished by now).
+fn tools(cx: &mut Context) -> Result<Report> {
+    if let Some(skipped) = cx.partial() {
+        return Ok(skipped);
+    }
+    let Some(executables) = &cx.executables else {
+        return Ok(Report::Skipped("not run: the workspace does not build".into()));
+    };
+    let mut runs: Vec<(&str, &Path, &Path)> = executables
+        .iter()
+        .filter(|(package, _)| !cx.listings.iter().any(|l| &l.package == *package))
+        .flat_map(|(package, (dir, exes))| {
+            exes.iter().map(move |exe| (package.as_str(), dir.as_path(), exe.as_path()))
+        })
+        .collect();
+    runs.sort();
+    let results: Vec<(&str, Result<usize>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|(package, dir, exe)| {
+                let exe = exe.to_path_buf();
+                (*package, scope.spawn(move || verify::run_test_executables(package, dir, &[exe])))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(package, handle)| {
+                let result = handle
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("the test runner thread panicked")));
+                (package, result)
+            })
+            .collect()
+    });
+    let mut problems = Problems::default();
+    let mut passed = 0;
+    for (package, result) in results {
+        match result {
+            Ok(n) => passed += n,
+            Err(err) => problems.at(package, format!("{err:#}")),
+        }
+    }
+    Ok(Report::ran(format!("{passed} tests of the book's own tools passed"), problems))
+}
+
+/// The book built without warnings.
+fn book(cx: &mut Context) -> Result<Report> {
+    let mut problems = Problems::default();
+    match book::build(cx.root) {
+        Ok(built) => {
+            if built.warnings > 0 {
+                problems.at(
+                    "book.toml",
+                    format!(
+                        "mdBook printed {} warning(s), shown above; the book must build without any",
+                        built.warnings
+                    ),
+                );
+            }
+            let summary = format!("built with {} warning(s)", built.warnings);
+            cx.book = Some(built);
+            Ok(Report::ran(summary, problems))
+        }
+        Err(err) => {
+            problems.at("book.toml", format!("the book does not build: {err:#}"));
+            Ok(Report::ran("does not build", problems))
+        }
+    }
+}
+
+/// Every internal link and `#fragment` in the rendered HTML resolves.
+fn links(cx: &mut Context) -> Result<Report> {
+    let Some(built) = &cx.book else {
+        return Ok(Report::Skipped("not run: the book does not build".into()));
+    };
+    let (links, problems) = checks::check_links(cx.root, &built.html_dir)?;
+    Ok(Report::ran(
+        format!("{} internal links checked in {} pages", links.links, links.pages),
+        problems,
+    ))
+}
+
+/// No page shows what only the recording machine has.
+fn pages(cx: &mut Context) -> Result<Report> {
+    let Some(built) = &cx.book else {
+        return Ok(Report::Skipped("not run: the book does not build".into()));
+    };
+    let (pages, problems) = checks::check_machine_independent(cx.root, &built.html_dir)?;
+    Ok(Report::ran(
+        format!("{pages} pages show no machine's paths, registry folders or thread ids"),
+        problems,
+    ))
+}

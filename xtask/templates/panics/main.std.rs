@@ -1,0 +1,8 @@
+// ANCHOR: all
+fn main() {
+    let results: Vec<u32> = Vec::new();
+    println!("{} results", results.len());
+    let first = results.first().expect("there is no first result");
+    println!("the first is {first}");
+}
+// ANCHOR_END: all

@@ -1,0 +1,5 @@
+// ANCHOR: all
+fn main() {
+    println!("hello");
+}
+// ANCHOR_END: all
