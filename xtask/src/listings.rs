@@ -190,13 +190,19 @@ impl ErrorDeclared {
 /// Applying it twice changes nothing, so already-normalized files compare
 /// equal to fresh output.
 pub fn machine_independent(text: &str) -> String {
-    static RULES: std::sync::OnceLock<[(regex::Regex, &str); 3]> = std::sync::OnceLock::new();
+    static RULES: std::sync::OnceLock<[(regex::Regex, &str); 4]> = std::sync::OnceLock::new();
     let rules = RULES.get_or_init(|| {
         let re = |pattern: &str| regex::Regex::new(pattern).expect("a valid pattern");
         [
             (re(r"(thread '[^']*') \(\d+\) panicked at"), "$1 panicked at"),
             (re(r"[^\s>]*/registry/src/[^/\s]+/"), "$$CARGO_HOME/registry/src/.../"),
             (re(r"/rustc/[0-9a-f]+/library/(\S+?):\d+:\d+"), "$$SRC_DIR/$1:LL:COL"),
+            // rustc writes a long type's full name to a file named after the
+            // build folder, the crate's hash and a random number.
+            (
+                re(r"'[^'\s]*/debug/deps/([A-Za-z0-9_]+)-[0-9a-f]+\.long-type-\d+\.txt'"),
+                "'$$TARGET_DIR/debug/deps/$1-HASH.long-type-N.txt'",
+            ),
         ]
     });
     let mut text = text.replace("\r\n", "\n");
@@ -218,6 +224,7 @@ pub fn machine_specific(text: &str) -> Vec<String> {
             r"|registry/src/[^/\s]+-[0-9a-f]{16}/",
             r"|/rustc/[0-9a-f]{7,}",
             r"|thread '[^']*' \(\d+\)",
+            r"|[0-9a-f]{16}\.long-type-\d+\.txt",
         ))
         .expect("a valid pattern")
     });
@@ -458,12 +465,14 @@ thread 'main' (24945) panicked at listings/ch02/no-reactor/src/main.rs:9:9:\r
    --> /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.54.1/src/task/spawn.rs:176:21
   --> /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/pin.rs:1181:4
 thread 'tokio-runtime-worker' panicked at src/main.rs:3:5:
+   = note: the full name for the type has been written to '/work/book/target/debug/deps/ch11_next-1edc890c3521134d.long-type-1566065793031464642.txt'
 ";
         let shown = "\
 thread 'main' panicked at listings/ch02/no-reactor/src/main.rs:9:9:
    --> $CARGO_HOME/registry/src/.../tokio-1.54.1/src/task/spawn.rs:176:21
   --> $SRC_DIR/core/src/pin.rs:LL:COL
 thread 'tokio-runtime-worker' panicked at src/main.rs:3:5:
+   = note: the full name for the type has been written to '$TARGET_DIR/debug/deps/ch11_next-HASH.long-type-N.txt'
 ";
         assert_eq!(machine_independent(recorded), shown);
         assert_eq!(machine_independent(shown), shown, "applying it twice changes nothing");
@@ -474,7 +483,8 @@ thread 'tokio-runtime-worker' panicked at src/main.rs:3:5:
                 "thread 'main' (24945)",
                 "/root/",
                 "registry/src/index.crates.io-1949cf8c6b5b557f/",
-                "/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860"
+                "/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860",
+                "1edc890c3521134d.long-type-1566065793031464642.txt"
             ]
         );
         assert_eq!(machine_specific("see /home/ada/book and /homework/"), ["/home/ada/"]);
