@@ -17,16 +17,20 @@ pub async fn handle(message: Vec<u8>) -> u64 {
 /// Does what `handle` does, in the same order, with a future of at most
 /// 128 bytes.
 pub async fn handle_small(message: Vec<u8>) -> u64 {
-    // The buffer lives in this block, and the block ends before the
-    // `.await`: only `sum` is still in scope there.
-    let sum = {
-        let mut buffer = [0u8; BUFFER_SIZE];
-        let n = message.len().min(BUFFER_SIZE);
-        buffer[..n].copy_from_slice(&message[..n]);
-        buffer[..n].iter().map(|&byte| u64::from(byte)).sum()
-    };
+    // `add_up` takes the message, and the message and the buffer are both
+    // gone when it returns: only `sum` is left at the `.await`.
+    let sum = add_up(message);
     tokio::task::yield_now().await;
     sum
+}
+
+/// The work `handle` does before its `.await`, in a plain function that
+/// owns the message and the buffer.
+fn add_up(message: Vec<u8>) -> u64 {
+    let mut buffer = [0u8; BUFFER_SIZE];
+    let n = message.len().min(BUFFER_SIZE);
+    buffer[..n].copy_from_slice(&message[..n]);
+    buffer[..n].iter().map(|&byte| u64::from(byte)).sum()
 }
 // ANCHOR_END: solution
 

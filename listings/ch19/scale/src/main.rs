@@ -25,9 +25,9 @@ fn main() {
         .expect("a runtime");
     let mut future_size = 0;
     for n in COUNTS {
-        let row;
-        (row, future_size) = runtime.block_on(tasks(n));
+        let (row, size) = runtime.block_on(tasks(n));
         row.print("tasks", n);
+        future_size = size;
     }
     for n in COUNTS {
         if n > THREAD_CAP {
