@@ -86,10 +86,11 @@ async function freshContext() {
 
 // The book's source of a listing: the file, without its ANCHOR lines, as
 // mdBook's rustdoc_include gives it (the lines outside the anchor hidden,
-// not dropped).
+// not dropped), and without the file's last newline, which a Markdown code
+// block does not keep.
 function bookSource(file) {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    return text.split('\n').filter(line => !/^\s*\/\/ ANCHOR(_END)?: /.test(line)).join('\n');
+    return text.split('\n').filter(line => !/^\s*\/\/ ANCHOR(_END)?: /.test(line)).join('\n').replace(/\n$/, '');
 }
 
 async function open(context, chapter = CHAPTER) {
@@ -280,8 +281,14 @@ test('share: the play.rust-lang.org link holds the exact source, then the edit',
     await typeAtEnd(page, figure, '\n// shared with my edit: 1 + 1 & 100% #');
     assert.equal(playCode(await link.getAttribute('href')), bookSource(LISTING_FILE) + '\n// shared with my edit: 1 + 1 & 100% #');
 
-    const none = page.locator('figure.listing[data-run="none"] a.listing-play-link');
-    assert.equal(await none.count(), 0, 'a listing that cannot run on a playground has no link');
+    // A server cannot run on a playground: no link; every other listing has one.
+    const chat = await open(context, 'ch20-capstone-chat.html');
+    const servers = chat.locator('figure.listing[data-run="none"]');
+    assert.ok(await servers.count() > 0, 'the chapter shows listings that cannot run on a playground');
+    assert.equal(await servers.locator('a.listing-play-link').count(), 0, 'they have no link');
+    const runnable = chat.locator('figure.listing:not([data-run="none"])');
+    assert.equal(await runnable.locator('a.listing-play-link').count(), await runnable.count(),
+        'the others have one each');
     await context.close();
 });
 
