@@ -146,7 +146,8 @@ if (typeof module !== 'undefined') {
         : Promise.resolve(onlineBackend());
 
     // For the browser tests and the curious: which backend this page uses.
-    window.bookPlayground = {backend: backend};
+    // theme/edits.js turns a block into the editor to restore a saved edit.
+    window.bookPlayground = {backend: backend, makeEditable: makeEditable};
 
     // ---- What a listing needs -------------------------------------------
 
@@ -344,7 +345,9 @@ if (typeof module !== 'undefined') {
 
     // Turns a listing into mdBook's editor, showing the whole program (the
     // lines the chapter hides too, since they are part of what runs).
-    function makeEditable(pre) {
+    // `{focus: false}`: when theme/edits.js restores a saved edit on load,
+    // the page must not scroll to the block.
+    function makeEditable(pre, options = {}) {
         const code = pre.querySelector('code');
         if (code.classList.contains('editable')) {
             return window.ace.edit(code);
@@ -377,18 +380,12 @@ if (typeof module !== 'undefined') {
                 button.remove();
             }
         });
-        const reset = document.createElement('button');
-        reset.className = 'reset-button';
-        reset.title = 'Undo changes';
-        reset.setAttribute('aria-label', reset.title);
-        const icon = document.getElementById('fa-clock-rotate-left');
-        reset.innerHTML = icon ? icon.innerHTML : '↺';
-        reset.addEventListener('click', () => {
-            editor.setValue(editor.originalCode);
-            editor.clearSelection();
-        });
-        buttons.insertBefore(reset, buttons.querySelector('.play-button'));
-        editor.focus();
+        // Reset (the book's version back, the saved edit forgotten) is
+        // theme/edits.js's visible button, told of the editor here.
+        pre.dispatchEvent(new CustomEvent('book-editor', {bubbles: true, detail: {editor: editor}}));
+        if (options.focus !== false) {
+            editor.focus();
+        }
         return editor;
     }
 
