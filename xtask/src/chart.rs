@@ -31,7 +31,6 @@
 //! the same bytes (plotters' SVG backend, pixel coordinates as integers,
 //! text as `<text>` without fonts, no timestamps).
 
-use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -99,7 +98,7 @@ pub struct Chart {
 }
 
 /// Every chart the listings declare, and every problem in the declarations.
-pub fn discover(root: &Path, listings: &[Listing]) -> (Vec<Chart>, Problems) {
+pub fn discover(listings: &[Listing]) -> (Vec<Chart>, Problems) {
     let mut charts = Vec::new();
     let mut problems = Problems::default();
     for listing in listings {
@@ -150,14 +149,13 @@ pub fn discover(root: &Path, listings: &[Listing]) -> (Vec<Chart>, Problems) {
             });
         }
     }
-    let _ = root;
     (charts, problems)
 }
 
 /// `cargo xtask bless`: draws the charts of the blessed listings from
 /// their fresh output. Returns how many SVGs it wrote.
 pub fn bless(root: &Path, listings: &[Listing], packages: &[String]) -> Result<usize> {
-    let (charts, problems) = discover(root, listings);
+    let (charts, problems) = discover(listings);
     problems.into_result("chart declarations")?;
     let mut written = 0;
     for chart in charts.iter().filter(|c| packages.is_empty() || packages.contains(&c.package)) {
@@ -172,10 +170,25 @@ pub fn bless(root: &Path, listings: &[Listing], packages: &[String]) -> Result<u
     Ok(written)
 }
 
+/// `cargo xtask bless --charts-only [package...]`: draws the charts again
+/// from the committed outputs, without running the listings (after an edit
+/// to a `chart.toml`, or to this generator).
+pub fn redraw(root: &Path, packages: &[String]) -> Result<()> {
+    let (listings, _) = crate::listings::discover(root)?;
+    for package in packages {
+        if !listings.iter().any(|l| &l.package == package) {
+            bail!("no listing is named `{package}` (names look like ch19-scale)");
+        }
+    }
+    let written = bless(root, &listings, packages)?;
+    eprintln!("drew {written} chart(s) from the committed outputs; review them with `git diff`");
+    Ok(())
+}
+
 /// The `charts` check: every declared chart is committed, and is exactly
 /// what its committed data draws. Returns how many charts it compared.
 pub fn check(root: &Path, listings: &[Listing]) -> (usize, Problems) {
-    let (charts, mut problems) = discover(root, listings);
+    let (charts, mut problems) = discover(listings);
     for chart in &charts {
         let svg = &chart.declared.svg;
         let bless = format!("cargo xtask bless {}", chart.package);
@@ -263,17 +276,15 @@ pub fn parse(text: &str, series: &[String]) -> Result<Table> {
         if !series.iter().any(|s| s == first) {
             continue;
         }
-        let x = words
-            .next()
-            .and_then(|w| w.parse::<u64>().ok())
-            .with_context(|| format!("line {number}: `{first}` is not followed by a whole number"))?;
+        let x = words.next().and_then(|w| w.parse::<u64>().ok()).with_context(|| {
+            format!("line {number}: `{first}` is not followed by a whole number")
+        })?;
         let rest: Vec<&str> = words.collect();
         let values = if rest.first().is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
-            let numbers: Vec<u64> = rest
-                .iter()
-                .map(|w| w.parse::<u64>())
-                .collect::<Result<_, _>>()
-                .with_context(|| format!("line {number}: a measured row holds whole numbers"))?;
+            let numbers: Vec<u64> =
+                rest.iter().map(|w| w.parse::<u64>()).collect::<Result<_, _>>().with_context(
+                    || format!("line {number}: a measured row holds whole numbers"),
+                )?;
             if numbers.len() != columns.len() - 2 {
                 bail!(
                     "line {number}: {} numbers after the x value, but the header names {} columns",
@@ -297,7 +308,7 @@ pub fn parse(text: &str, series: &[String]) -> Result<Table> {
 
 const WIDTH: u32 = 760;
 const TITLE_HEIGHT: u32 = 76;
-const PANEL_HEIGHT: u32 = 300;
+const PANEL_HEIGHT: u32 = 316;
 const NOTE_HEIGHT: u32 = 24;
 /// plotters writes `font-size` as the size asked for divided by 1.24:
 /// these give 14 and 16 px exactly.
@@ -354,7 +365,7 @@ pub fn render(declared: &Declared, data: &str) -> Result<String> {
         root.draw(&Text::new(
             declared.title.clone(),
             (16, 10),
-            font(TITLE).into_font().style(FontStyle::Bold).color(&INK),
+            ("sans-serif", TITLE).into_font().style(FontStyle::Bold).color(&INK),
         ))
         .map_err(e)?;
         // The legend, once for every panel.
@@ -368,9 +379,9 @@ pub fn render(declared: &Declared, data: &str) -> Result<String> {
             root.draw(&Text::new(
                 series.clone(),
                 (x + 44, y),
-                font(TEXT).pos(text_anchor::Pos::new(
-                    text_anchor::HPos::Left,
-                    text_anchor::VPos::Center,
+                font(TEXT).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
                 )),
             ))
             .map_err(e)?;
@@ -383,15 +394,13 @@ pub fn render(declared: &Declared, data: &str) -> Result<String> {
         let areas = plots.split_evenly((declared.panels.len(), 1));
         for ((panel, &y), area) in declared.panels.iter().zip(&y_columns).zip(&areas) {
             let values = measured(y);
-            let (y_lo, y_hi) = decades(
-                *values.iter().min().unwrap_or(&1),
-                *values.iter().max().unwrap_or(&10),
-            );
+            let (y_lo, y_hi) =
+                decades(*values.iter().min().unwrap_or(&1), *values.iter().max().unwrap_or(&10));
             let mut chart = ChartBuilder::on(area)
                 .caption(format!("{} ({})", panel.title, panel.unit), font(TEXT))
                 .margin_left(8)
                 .margin_right(28)
-                .margin_top(4)
+                .margin_top(16)
                 .x_label_area_size(48)
                 .y_label_area_size(84)
                 .build_cartesian_2d(
@@ -441,9 +450,9 @@ pub fn render(declared: &Declared, data: &str) -> Result<String> {
                         root.draw(&Text::new(
                             format!("{series}: {short}"),
                             (px, py + 8 + 20 * i as i32),
-                            font(TEXT).color(&color).pos(text_anchor::Pos::new(
-                                text_anchor::HPos::Center,
-                                text_anchor::VPos::Top,
+                            font(TEXT).color(&color).pos(plotters::style::text_anchor::Pos::new(
+                                plotters::style::text_anchor::HPos::Center,
+                                plotters::style::text_anchor::VPos::Top,
                             )),
                         ))
                         .map_err(e)?;
@@ -480,7 +489,9 @@ fn marker(
     let drawn = match i % 3 {
         0 => area.draw(&Circle::new(at, 5, color.filled())),
         1 => area.draw(&TriangleMarker::new(at, 7, color.filled())),
-        _ => area.draw(&Rectangle::new([(at.0 - 5, at.1 - 5), (at.0 + 5, at.1 + 5)], color.filled())),
+        _ => {
+            area.draw(&Rectangle::new([(at.0 - 5, at.1 - 5), (at.0 + 5, at.1 + 5)], color.filled()))
+        }
     };
     drawn.map_err(|err| anyhow::anyhow!("plotters: {err:?}"))
 }
@@ -512,14 +523,15 @@ fn gap_notes(table: &Table, series: &[String]) -> Vec<String> {
     notes
 }
 
-/// The powers of ten around `lo..=hi`, computed without floating point.
+/// The powers of ten around `lo..=hi`, each at least a factor of two away
+/// so no point sits on the plot's edge; computed without floating point.
 fn decades(lo: u64, hi: u64) -> (u64, u64) {
     let mut bottom = 1;
-    while bottom * 10 <= lo.max(1) {
+    while bottom * 10 * 2 <= lo {
         bottom *= 10;
     }
     let mut top = bottom * 10;
-    while top < hi {
+    while top < hi.saturating_mul(2) {
         top *= 10;
     }
     (bottom, top)
@@ -530,7 +542,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -545,9 +557,7 @@ fn escape(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            _ => {
-                let _ = write!(out, "{c}");
-            }
+            _ => out.push(c),
         }
     }
     out
@@ -610,8 +620,10 @@ future_bytes 32  (the future each task runs)
         let first = render(&declared(), SCALE).unwrap();
         assert_eq!(first, render(&declared(), SCALE).unwrap());
         assert!(first.contains("<title>Per task and per thread</title>"));
-        assert!(first.contains(">threads at 100,000 and 1,000,000: not run: over the cap of 10000<"));
-        assert!(first.contains(">threads: stopped<"), "{first}");
+        assert!(
+            first.contains("\nthreads at 100,000 and 1,000,000: not run: over the cap of 10000\n")
+        );
+        assert!(first.contains("\nthreads: stopped\n"), "{first}");
         assert!(first.contains("font-size=\"14\""));
         // Transparent: no background rectangle filling the picture.
         assert!(!first.contains("fill=\"#FFFFFF\""));
@@ -632,8 +644,9 @@ future_bytes 32  (the future each task runs)
 
     #[test]
     fn decades_and_thousands() {
-        assert_eq!(decades(420, 9648), (100, 10_000));
-        assert_eq!(decades(1000, 1000), (1000, 10_000));
+        assert_eq!(decades(420, 9648), (100, 100_000));
+        assert_eq!(decades(1000, 1000), (100, 10_000));
+        assert_eq!(decades(0, 0), (1, 10));
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(999), "999");
     }

@@ -225,7 +225,9 @@ fn a_chart_that_its_data_no_longer_draws_or_that_is_missing_is_reported() {
     // ch01-hello prints a small table and declares two charts of it: one
     // committed, but drawn from the table before an edit; one never drawn.
     let table = |threads: &str| {
-        format!("kind count bytes\ntasks 1 10\ntasks 10 20\nthreads 1 {threads}\nthreads 10 not run: over the cap of 1\n")
+        format!(
+            "kind count bytes\ntasks 1 10\ntasks 10 20\nthreads 1 {threads}\nthreads 10 not run: over the cap of 1\n"
+        )
     };
     let declaration = r#"
 [[chart]]
@@ -262,8 +264,8 @@ panels = [{ y = "bytes", title = "Bytes each", unit = "bytes" }]
         "cargo xtask bless ch01-hello",
     ]);
     outcome.says(&[
-            "src/img/ch01-never-drawn.svg:",
-            "missing: listings/ch01/hello/chart.toml declares this chart",
-            "cargo xtask bless ch01-hello",
-        ]);
+        "src/img/ch01-never-drawn.svg:",
+        "missing: listings/ch01/hello/chart.toml declares this chart",
+        "cargo xtask bless ch01-hello",
+    ]);
 }
