@@ -348,6 +348,16 @@ pub fn render(declared: &Declared, data: &str) -> Result<String> {
             })
             .collect()
     };
+    // Both axes are logarithmic: a zero has no place on them.
+    for row in &table.rows {
+        let zero_y = match &row.values {
+            Values::Measured(v) => y_columns.iter().any(|&y| v[y] == 0),
+            Values::Gap(_) => false,
+        };
+        if row.x == 0 || zero_y {
+            bail!("`{} {}` has a 0 to draw, which a log scale cannot show", row.series, row.x);
+        }
+    }
     let xs: Vec<u64> = table.rows.iter().map(|r| r.x).collect();
     let x_min = *xs.iter().min().expect("rows");
     let x_max = *xs.iter().max().expect("rows");
@@ -637,6 +647,8 @@ future_bytes 32  (the future each task runs)
         let mut chart = declared();
         chart.panels[0].y = "vsz_bytes".into();
         assert!(render(&chart, SCALE).unwrap_err().to_string().contains("no column `vsz_bytes`"));
+        let zero = SCALE.replace("9502", "0");
+        assert!(render(&declared(), &zero).unwrap_err().to_string().contains("a log scale"));
         let mut chart = declared();
         chart.series.push("fibers".into());
         assert!(render(&chart, SCALE).unwrap_err().to_string().contains("no `fibers` rows"));
