@@ -6,6 +6,7 @@
 
 pub mod book;
 pub mod browser;
+pub mod chart;
 pub mod checks;
 pub mod files;
 pub mod kinds;

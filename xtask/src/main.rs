@@ -45,6 +45,10 @@ enum Command {
     Bless {
         /// Only these packages (all listings when none are given).
         packages: Vec<String>,
+        /// Only draw the listings' charts (chart.toml) again from their
+        /// committed outputs, without running anything.
+        #[arg(long)]
+        charts_only: bool,
     },
     /// Time Runs on the local playground against a bare rustc compile
     /// of the same listings (p50/p95), and check 4 concurrent Runs.
@@ -105,7 +109,8 @@ fn main() -> ExitCode {
         Command::Build => book::build_logged(&root).map(|_| ()),
         Command::Serve { port, snapshot } => serve::serve(&root, port, snapshot),
         Command::Test { packages } => run::test(&root, &packages),
-        Command::Bless { packages } => run::bless(&root, &packages),
+        Command::Bless { packages, charts_only: false } => run::bless(&root, &packages),
+        Command::Bless { packages, charts_only: true } => xtask::chart::redraw(&root, &packages),
         Command::NewListing { chapter, name, kind } => {
             scaffold::new_listing(&root, &chapter, &name, kind)
         }

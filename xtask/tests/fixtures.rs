@@ -219,3 +219,53 @@ fn a_home_folder_in_a_chapter_is_reported_at_its_line() {
         .test()
         .fails_with(&["book/ch01-basics.html:", "shows `/home/ada/`", "src/ch01-basics.md:47"]);
 }
+
+#[test]
+fn a_chart_that_its_data_no_longer_draws_or_that_is_missing_is_reported() {
+    // ch01-hello prints a small table and declares two charts of it: one
+    // committed, but drawn from the table before an edit; one never drawn.
+    let table = |threads: &str| {
+        format!(
+            "kind count bytes\ntasks 1 10\ntasks 10 20\nthreads 1 {threads}\nthreads 10 not run: over the cap of 1\n"
+        )
+    };
+    let declaration = r#"
+[[chart]]
+svg = "src/img/ch01-hello.svg"
+title = "Bytes"
+x = "count"
+x-title = "spawned"
+series = ["tasks", "threads"]
+panels = [{ y = "bytes", title = "Bytes each", unit = "bytes" }]
+
+[[chart]]
+svg = "src/img/ch01-never-drawn.svg"
+title = "Bytes"
+x = "count"
+x-title = "spawned"
+series = ["tasks"]
+panels = [{ y = "bytes", title = "Bytes each", unit = "bytes" }]
+"#;
+    let first = &xtask::chart::declarations(declaration).unwrap()[0];
+    let stale = xtask::chart::render(first, &table("30")).unwrap();
+    let outcome = Fixture::tiny_book("stale-chart")
+        .replace(
+            "listings/ch01/hello/src/main.rs",
+            "    println!(\"hello\");\n    println!(\"from the fixture\");\n",
+            &format!("    print!(\"{}\");\n", table("40").escape_default()),
+        )
+        .replace("listings/ch01/hello/output.txt", "hello\nfrom the fixture\n", &table("40"))
+        .add("listings/ch01/hello/chart.toml", declaration)
+        .add("src/img/ch01-hello.svg", &stale)
+        .test();
+    outcome.fails_with(&[
+        "src/img/ch01-hello.svg:",
+        "is not what listings/ch01/hello/output.txt draws",
+        "cargo xtask bless ch01-hello",
+    ]);
+    outcome.says(&[
+        "src/img/ch01-never-drawn.svg:",
+        "missing: listings/ch01/hello/chart.toml declares this chart",
+        "cargo xtask bless ch01-hello",
+    ]);
+}

@@ -71,7 +71,12 @@ pub fn bless(root: &Path, packages: &[String]) -> Result<()> {
             Verify::Tests | Verify::Build => {}
         }
     }
-    eprintln!("blessed: wrote {written} expected-output file(s); review them with `git diff`");
+    // The charts drawn from what was just written (chart.toml beside a listing).
+    let charts = crate::chart::bless(root, &listings, packages)?;
+    eprintln!(
+        "blessed: wrote {written} expected-output file(s) and {charts} chart(s); review them \
+         with `git diff`"
+    );
     problems.into_result("bless")
 }
 

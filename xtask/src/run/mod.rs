@@ -67,6 +67,7 @@ type Check = fn(&mut Context) -> Result<Report>;
 pub const CHECKS: &[(&str, Check)] = &[
     ("listings", declarations),
     ("sources", sources),
+    ("charts", charts),
     ("fmt", |cx| lint(cx, lint::fmt)),
     ("clippy", |cx| lint(cx, lint::clippy)),
     ("spelling", |cx| lint(cx, lint::spelling)),
@@ -171,6 +172,13 @@ fn sources(cx: &mut Context) -> Result<Report> {
         format!("{} chapter files, {} includes; {verdict}", sources.chapters, sources.includes),
         problems,
     ))
+}
+
+/// Every chart a listing declares is committed and is exactly what its
+/// committed output draws (`chart.rs`).
+fn charts(cx: &mut Context) -> Result<Report> {
+    let (compared, problems) = crate::chart::check(cx.root, &cx.listings);
+    Ok(Report::ran(format!("{compared} drawn again from their data and compared"), problems))
 }
 
 fn lint(cx: &mut Context, lint: lint::Lint) -> Result<Report> {
