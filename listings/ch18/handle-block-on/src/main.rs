@@ -16,12 +16,14 @@ fn total_cost(items: &[&str], price_of: impl Fn(&str) -> u32) -> u32 {
 }
 // ANCHOR_END: sync-lib
 
-/// The price comes from an async function. The sleep stands in for a
-/// request to a price server.
+// ANCHOR: fetch-price
+/// The price comes from an async function: ten cents a letter. The sleep
+/// stands in for a request to a price server.
 async fn fetch_price(item: &str) -> u32 {
     tokio::time::sleep(Duration::from_millis(10)).await;
     item.len() as u32 * 10
 }
+// ANCHOR_END: fetch-price
 
 // ANCHOR: main
 #[tokio::main]

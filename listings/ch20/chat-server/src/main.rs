@@ -185,14 +185,15 @@ async fn join(
     out: &mut Out,
     hub: &mpsc::Sender<Event>,
 ) -> Option<Joined> {
-    send(out, "*** welcome! send your nickname").await;
+    write_line(out, "*** welcome! send your nickname").await;
     loop {
         let nick = tokio::select! {
             line = lines.next() => line?.ok()?,
             () = hub.closed() => return None,
         };
         if nick.is_empty() || nick.contains(' ') || nick.starts_with('/') {
-            send(out, "*** a nickname is one word, not starting with /").await;
+            write_line(out, "*** a nickname is one word, not starting with /")
+                .await;
             continue;
         }
         let (reply, answer) = oneshot::channel();
@@ -204,7 +205,8 @@ async fn join(
         match answer.await.ok()? {
             Some(joined) => return Some(joined),
             None => {
-                send(out, &format!("*** {nick} is taken, try another")).await
+                write_line(out, &format!("*** {nick} is taken, try another"))
+                    .await
             }
         };
     }
@@ -234,18 +236,18 @@ async fn write_lines(
     bye: oneshot::Receiver<&'static str>,
 ) {
     while let Some(line) = queue.recv().await {
-        if !send(&mut out, &line).await {
+        if !write_line(&mut out, &line).await {
             return; // the client is gone, or took too long
         }
     }
     if let Ok(reason) = bye.await {
-        send(&mut out, reason).await;
+        write_line(&mut out, reason).await;
     }
 }
 
 /// Sends one line; `false` if that failed or took longer than
 /// `WRITE_TIMEOUT`.
-async fn send(out: &mut Out, line: &str) -> bool {
+async fn write_line(out: &mut Out, line: &str) -> bool {
     matches!(timeout(WRITE_TIMEOUT, out.send(line)).await, Ok(Ok(())))
 }
 // ANCHOR_END: writer

@@ -2,17 +2,17 @@
 //! checks what each one receives: broadcasts, leaving, a slow client,
 //! and shutdown on a real SIGINT.
 //!
-//! The tests wait only for lines that the server or a client sends.
-//! Every read has a time limit, so a broken server fails a test instead
-//! of hanging it. The SIGINT is sent with the `kill` command, so the
-//! tests run on Unix only.
+//! The tests wait only for lines that the server or a client sends,
+//! and for the end of the server's output. Every wait has a time limit,
+//! so a broken server fails a test instead of hanging it. The SIGINT is
+//! sent with the `kill` command, so the tests run on Unix only.
 #![cfg(unix)]
 
 use std::io::{BufRead, BufReader, Lines, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
 
 /// How long any one wait may take before the test fails. Generous, so
 /// that a busy machine does not fail a correct server.
@@ -72,15 +72,13 @@ impl Server {
         assert!(status.unwrap().success(), "kill -INT {pid} failed");
     }
 
-    /// Waits for the process to exit, failing after `LIMIT`.
+    /// Waits for the process to exit: the reader thread sees the end of
+    /// its stdout when it does. Fails after `LIMIT`, or on another line.
     fn exit_status(&mut self) -> ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(start.elapsed() < LIMIT, "still running after {LIMIT:?}");
-            std::thread::sleep(Duration::from_millis(10));
+        match self.lines.recv_timeout(LIMIT) {
+            Err(RecvTimeoutError::Disconnected) => self.child.wait().unwrap(),
+            Err(RecvTimeoutError::Timeout) => panic!("still running"),
+            Ok(line) => panic!("one more line: {line}"),
         }
     }
 }
@@ -145,7 +143,7 @@ impl Client {
 }
 
 #[test]
-fn everyone_gets_every_line_in_order() {
+fn everyone_gets_every_line_in_the_same_order() {
     let server = Server::start();
     let mut alice = Client::join(server.address, "alice", 1);
     let mut bob = Client::join(server.address, "bob", 2);
@@ -157,6 +155,7 @@ fn everyone_gets_every_line_in_order() {
     alice.say("hello");
     bob.say("hi alice");
     alice.say("how are you?");
+    let mut seen = Vec::new();
     for client in [&mut alice, &mut bob, &mut carol] {
         // alice's two lines in her order, bob's wherever the hub put it.
         let lines = [0; 3].map(|_| client.next().unwrap());
@@ -164,7 +163,11 @@ fn everyone_gets_every_line_in_order() {
             lines.iter().filter(|l| l.starts_with("alice: ")).collect();
         assert_eq!(alices, ["alice: hello", "alice: how are you?"]);
         assert!(lines.contains(&"bob: hi alice".to_string()));
+        seen.push(lines);
     }
+    // And the hub put bob's line in the same place for everyone.
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0], seen[2]);
 }
 
 #[test]

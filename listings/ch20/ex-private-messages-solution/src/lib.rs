@@ -36,7 +36,9 @@ fn private_message(clients: &mut HashMap<u64, Client>, from: u64, rest: &str) {
         return;
     };
     let line = format!("{} -> {nick}: {text}", sender.nick);
-    deliver(clients, &[from, to], &line);
+    // One copy, not two, for a message to oneself.
+    let to: &[u64] = if to == from { &[from] } else { &[from, to] };
+    deliver(clients, to, &line);
 }
 // ANCHOR_END: solution
 
@@ -119,6 +121,15 @@ async fn hub(mut events: mpsc::Receiver<Event>) {
                     broadcast(&mut clients, &line);
                 }
             }
+            Event::Leave { id } => {
+                if let Some(client) = clients.remove(&id) {
+                    let _ = client.bye.send("*** bye");
+                    broadcast(
+                        &mut clients,
+                        &format!("*** {} left", client.nick),
+                    );
+                }
+            }
             // ANCHOR: say
             Event::Say { id, text } => {
                 if let Some(rest) = text.strip_prefix("/msg ") {
@@ -128,16 +139,6 @@ async fn hub(mut events: mpsc::Receiver<Event>) {
                     broadcast(&mut clients, &line);
                 }
             }
-            // ANCHOR_END: say
-            Event::Leave { id } => {
-                if let Some(client) = clients.remove(&id) {
-                    let _ = client.bye.send("*** bye");
-                    broadcast(
-                        &mut clients,
-                        &format!("*** {} left", client.nick),
-                    );
-                }
-            } // ANCHOR: say
         }
     }
 }
@@ -206,14 +207,15 @@ async fn join(
     out: &mut Out,
     hub: &mpsc::Sender<Event>,
 ) -> Option<Joined> {
-    send(out, "*** welcome! send your nickname").await;
+    write_line(out, "*** welcome! send your nickname").await;
     loop {
         let nick = tokio::select! {
             line = lines.next() => line?.ok()?,
             () = hub.closed() => return None,
         };
         if nick.is_empty() || nick.contains(' ') || nick.starts_with('/') {
-            send(out, "*** a nickname is one word, not starting with /").await;
+            write_line(out, "*** a nickname is one word, not starting with /")
+                .await;
             continue;
         }
         let (reply, answer) = oneshot::channel();
@@ -225,7 +227,8 @@ async fn join(
         match answer.await.ok()? {
             Some(joined) => return Some(joined),
             None => {
-                send(out, &format!("*** {nick} is taken, try another")).await
+                write_line(out, &format!("*** {nick} is taken, try another"))
+                    .await
             }
         };
     }
@@ -252,18 +255,18 @@ async fn write_lines(
     bye: oneshot::Receiver<&'static str>,
 ) {
     while let Some(line) = queue.recv().await {
-        if !send(&mut out, &line).await {
+        if !write_line(&mut out, &line).await {
             return;
         }
     }
     if let Ok(reason) = bye.await {
-        send(&mut out, reason).await;
+        write_line(&mut out, reason).await;
     }
 }
 
 /// Sends one line; `false` if that failed or took longer than
 /// `WRITE_TIMEOUT`.
-async fn send(out: &mut Out, line: &str) -> bool {
+async fn write_line(out: &mut Out, line: &str) -> bool {
     matches!(timeout(WRITE_TIMEOUT, out.send(line)).await, Ok(Ok(())))
 }
 
@@ -348,6 +351,17 @@ mod tests {
         for client in [&mut alice, &mut bob] {
             client.expect("bob -> alice: hi alice").await;
         }
+    }
+
+    #[tokio::test]
+    async fn a_message_to_oneself_arrives_once() {
+        let (mut alice, mut bob, _carol) = three().await;
+        alice.say("/msg alice note to self").await;
+        alice.say("back").await;
+        alice.expect("alice -> alice: note to self").await;
+        // alice's next line is the public one: one copy, not two.
+        alice.expect("alice: back").await;
+        bob.expect("alice: back").await;
     }
 
     #[tokio::test]
