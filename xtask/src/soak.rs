@@ -411,6 +411,12 @@ fn run_once(
     };
     let text = fs::read(log).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
     let summary = parse_summary(&text);
+    // The run's summary, as it printed it, above the soak's line for it.
+    if let Some(at) = text.rfind("summary of cargo xtask test") {
+        for line in text[at..].lines().take_while(|l| !l.starts_with("error: ")) {
+            eprintln!("    | {line}");
+        }
+    }
     Ok(match status {
         Some(status) => Ended::Finished { success: status.success(), summary },
         None => {
