@@ -63,12 +63,35 @@ impl Identity {
 }
 
 impl Drop for Identity {
+    /// Kills what the Run left under its uid, and hands the uid out again
+    /// only once none of it is left: a killed process keeps counting
+    /// towards its user's `RLIMIT_NPROC` until it has exited and been
+    /// reaped, so a Run given the uid of a fork flood killed a moment ago
+    /// could not even start its threads ("OS can't spawn worker thread").
+    /// A uid whose processes outlive [`UID_DRAIN`] stays out of use.
     fn drop(&mut self) {
         kill_user(self.uid);
+        let deadline = std::time::Instant::now() + UID_DRAIN;
+        let mut left = tasks_of_user(self.uid);
+        while left > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+            left = tasks_of_user(self.uid);
+        }
+        if left > 0 {
+            eprintln!(
+                "warning: {left} task(s) of run uid {} outlived their kill for {UID_DRAIN:?}; \
+                 that uid is not used again by this playground",
+                self.uid
+            );
+            return;
+        }
         let mut slots = SLOTS_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
         slots[self.slot] = false;
     }
 }
+
+/// How long a released uid may take to have no process left.
+const UID_DRAIN: Duration = Duration::from_secs(10);
 
 /// Kills every process running under `uid`, from a forked child that takes
 /// that uid (a process may signal its own user's processes).

@@ -49,10 +49,32 @@ pub fn init_logging() {
 pub struct Built {
     pub html_dir: PathBuf,
     pub warnings: usize,
+    /// A private build's folder, removed when the `Built` is dropped.
+    _private: Option<crate::files::TempDir>,
 }
 
 /// Builds the book at `root` into its build directory (`book/`).
 pub fn build(root: &Path) -> Result<Built> {
+    build_into(root, None)
+}
+
+/// Builds the book into a folder of its own under `target/xtask-book/`,
+/// removed when the returned `Built` is dropped: what `cargo xtask test`
+/// and `serve --snapshot` read, so that two runs at once (two contributors
+/// on one checkout, a soak beside a maintainer's run) and a `serve`
+/// rebuilding `book/` meanwhile cannot change or remove the pages a check is
+/// reading.
+pub fn build_private(root: &Path) -> Result<Built> {
+    let parent = root.join("target").join("xtask-book");
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let dir = tempfile::Builder::new()
+        .prefix("run-")
+        .tempdir_in(&parent)
+        .with_context(|| format!("creating a private build folder in {}", parent.display()))?;
+    build_into(root, Some(dir))
+}
+
+fn build_into(root: &Path, private: Option<crate::files::TempDir>) -> Result<Built> {
     init_logging();
     let before = WARNINGS.load(Ordering::Relaxed);
     let mut book =
@@ -68,9 +90,12 @@ pub fn build(root: &Path) -> Result<Built> {
     // Same name as the book.toml entry, so it takes that entry's place in the
     // order and runs in-process instead of as a command.
     book.with_preprocessor(ListingsPreprocessor);
+    if let Some(dir) = &private {
+        book.config.build.build_dir = dir.path().to_path_buf();
+    }
     book.build().context("building the book")?;
     let html_dir = book.build_dir_for("html");
-    Ok(Built { html_dir, warnings: WARNINGS.load(Ordering::Relaxed) - before })
+    Ok(Built { html_dir, warnings: WARNINGS.load(Ordering::Relaxed) - before, _private: private })
 }
 
 /// `cargo xtask build`: build and say where the book went.

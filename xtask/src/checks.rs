@@ -359,7 +359,7 @@ pub fn check_machine_independent(root: &Path, html_dir: &Path) -> Result<(usize,
                 if !reported.insert(found.clone()) {
                     continue; // the print page, or the same file shown twice
                 }
-                let page = format!("{}:{}", rel(root, &path), index + 1);
+                let page = format!("{}:{}", page_name(html_dir, &path), index + 1);
                 let message = match source_holding(root, &found) {
                     Some(source) => format!(
                         "the page shows `{found}`, which only the machine that recorded it has; \
@@ -527,7 +527,7 @@ fn percent_decode(text: &str) -> String {
 fn source_of(root: &Path, html_dir: &Path, page: &Path, link: &str) -> String {
     let rendered = rel(html_dir, page);
     if rendered == "print.html" {
-        return format!("{} (the all-in-one print page)", rel(root, page));
+        return format!("{} (the all-in-one print page)", page_name(html_dir, page));
     }
     let md = root.join("src").join(rendered.trim_end_matches(".html").to_string() + ".md");
     let md = if md.exists() {
@@ -535,7 +535,7 @@ fn source_of(root: &Path, html_dir: &Path, page: &Path, link: &str) -> String {
     } else {
         // mdBook renders README.md as index.html.
         let readme = md.with_file_name("README.md");
-        if readme.exists() { readme } else { return rel(root, page) }
+        if readme.exists() { readme } else { return page_name(html_dir, page) }
     };
     let md_link = link.replace(".html", ".md");
     if let Ok(text) = fs::read_to_string(&md) {
@@ -545,7 +545,14 @@ fn source_of(root: &Path, html_dir: &Path, page: &Path, link: &str) -> String {
             }
         }
     }
-    format!("{} (rendered as {})", rel(root, &md), rel(root, page))
+    format!("{} (rendered as {})", rel(root, &md), page_name(html_dir, page))
+}
+
+/// A rendered page as `cargo xtask build` names it (`book/ch01.html`), also
+/// when `cargo xtask test` built it into a private folder that is gone by
+/// the time anyone reads the message.
+fn page_name(html_dir: &Path, page: &Path) -> String {
+    format!("book/{}", rel(html_dir, page))
 }
 
 /// Just enough HTML reading for links: ids and hrefs, via html5ever's

@@ -18,3 +18,4 @@ pub mod problems;
 pub mod run;
 pub mod scaffold;
 pub mod serve;
+pub mod soak;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{book, files, listings, playground_bench, preprocess, run, scaffold, serve};
+use xtask::{book, files, listings, playground_bench, preprocess, run, scaffold, serve, soak};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Build, serve, test and bless the Async Rust book")]
@@ -40,6 +40,25 @@ enum Command {
         /// Verify only these listings (the quick loop while writing one);
         /// the book-wide checks still run.
         packages: Vec<String>,
+    },
+    /// Run the whole `cargo xtask test` N times in a row, tally which checks
+    /// failed how often, and keep each failing run's log under
+    /// target/soak/<timestamp>/. For changes that touch timing, processes or
+    /// the playground.
+    Soak {
+        /// How many runs.
+        #[arg(default_value_t = 30)]
+        runs: usize,
+        /// Run each in a network namespace with only loopback up (fails,
+        /// saying why, when one cannot be made; never runs online instead).
+        #[arg(long)]
+        offline: bool,
+        /// Start this many CPU hogs (busy loops) for the whole soak.
+        #[arg(long, default_value_t = 0)]
+        load: usize,
+        /// Kill a run (its whole process group) after this many seconds.
+        #[arg(long, default_value_t = 2400)]
+        timeout: u64,
     },
     /// Regenerate the expected output and error files of listings.
     Bless {
@@ -111,6 +130,15 @@ fn main() -> ExitCode {
         Command::Test { packages } => run::test(&root, &packages),
         Command::Bless { packages, charts_only: false } => run::bless(&root, &packages),
         Command::Bless { packages, charts_only: true } => xtask::chart::redraw(&root, &packages),
+        Command::Soak { runs, offline, load, timeout } => soak::soak(
+            &root,
+            &soak::Options {
+                runs,
+                offline,
+                load,
+                timeout: std::time::Duration::from_secs(timeout),
+            },
+        ),
         Command::NewListing { chapter, name, kind } => {
             scaffold::new_listing(&root, &chapter, &name, kind)
         }

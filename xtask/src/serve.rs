@@ -30,11 +30,17 @@ fn newest_change(root: &Path) -> Option<SystemTime> {
 }
 
 pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
-    let built = book::build_logged(root)?;
-    // A snapshot is a copy of the book as built now, which no rebuild (by
-    // us or by anyone else working in the tree) changes under the tests.
-    let snapshot = if snapshot { Some(Snapshot::of(&built.html_dir)?) } else { None };
-    let html_dir = snapshot.as_ref().map_or(built.html_dir.clone(), |s| s.0.path().to_path_buf());
+    // A snapshot is the book built into a private folder, which no rebuild
+    // (by us, by another `serve` or `cargo xtask test`, or by anyone else
+    // working in the tree) changes under the tests; it goes with `built`.
+    let built = if snapshot {
+        let built = book::build_private(root)?;
+        eprintln!("built a snapshot of the book into {}", built.html_dir.display());
+        built
+    } else {
+        book::build_logged(root)?
+    };
+    let html_dir = built.html_dir.clone();
     // The playground's crates are built once, now, so no Run waits for Cargo.
     eprintln!("building the local playground's crates (once) ...");
     let playground = book_playground::Playground::start(book_playground::Options::new(root));
@@ -66,7 +72,7 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
         }
         println!("serving the book at http://{address}/  (Ctrl-C stops)");
 
-        if snapshot.is_none() {
+        if !snapshot {
             let root = root.to_path_buf();
             tokio::task::spawn_blocking(move || rebuild_on_change(&root));
         }
@@ -79,26 +85,8 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
     // playground goes, and removes its temporary folder.
     runtime.shutdown_background();
     drop(playground);
-    drop(snapshot);
+    drop(built);
     served
-}
-
-/// A copy of the built book in a temporary folder, removed when dropped.
-struct Snapshot(crate::files::TempDir);
-
-impl Snapshot {
-    fn of(html_dir: &Path) -> Result<Snapshot> {
-        let dir = crate::files::temp_dir("book-snapshot-")?;
-        for file in crate::files::walk(html_dir) {
-            let target = dir.path().join(file.strip_prefix(html_dir)?);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::copy(&file, &target)
-                .with_context(|| format!("copying the book to {}", target.display()))?;
-        }
-        Ok(Snapshot(dir))
-    }
 }
 
 /// Ctrl-C, or a SIGTERM (as the browser tests send).

@@ -320,10 +320,12 @@ fn tools(cx: &mut Context) -> Result<Report> {
     Ok(Report::ran(format!("{passed} tests of the book's own tools passed"), problems))
 }
 
-/// The book built without warnings.
+/// The book built without warnings, into a private folder (not `book/`,
+/// which `cargo xtask serve` and other runs rebuild), read by `links` and
+/// `pages` and removed at the end of the run.
 fn book(cx: &mut Context) -> Result<Report> {
     let mut problems = Problems::default();
-    match book::build(cx.root) {
+    match book::build_private(cx.root) {
         Ok(built) => {
             if built.warnings > 0 {
                 problems.at(

@@ -35,6 +35,7 @@ impl Fixture {
             })
             .collect();
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(group).join(name);
+        hold_group_lock(group);
         Fixture { dir, files }
     }
 
@@ -88,6 +89,41 @@ impl Fixture {
         args.extend(packages);
         xtask(&root, &args)
     }
+}
+
+/// The copies under `target/tmp/<group>/` are shared by every run of these
+/// tests on this checkout; two `cargo xtask test` at once (two
+/// contributors, a soak beside a maintainer's run) would rewrite each
+/// other's books half-way. The first fixture of a group takes an exclusive
+/// lock on `target/tmp/<group>.lock` and this test process holds it until it
+/// exits, so a second run waits for the first instead of clobbering it.
+fn hold_group_lock(group: &str) {
+    use std::sync::{Mutex, OnceLock};
+    static HELD: OnceLock<Mutex<BTreeMap<String, fs::File>>> = OnceLock::new();
+    let mut held = HELD.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner());
+    if held.contains_key(group) {
+        return;
+    }
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    fs::create_dir_all(tmp).unwrap();
+    let path = tmp.join(format!("{group}.lock"));
+    let file = fs::File::create(&path)
+        .unwrap_or_else(|e| panic!("creating the lock {}: {e}", path.display()));
+    let flock = |operation| {
+        use std::os::fd::AsRawFd as _;
+        // SAFETY: flock on a file descriptor this function owns.
+        unsafe { libc::flock(file.as_raw_fd(), operation) == 0 }
+    };
+    if !flock(libc::LOCK_EX | libc::LOCK_NB) {
+        eprintln!("waiting for another run's fixture books ({} is held) ...", path.display());
+        assert!(
+            flock(libc::LOCK_EX),
+            "locking {}: {}",
+            path.display(),
+            std::io::Error::last_os_error()
+        );
+    }
+    held.insert(group.to_string(), file);
 }
 
 /// Removes the empty folders below `dir` (not `target/`), deepest first.
