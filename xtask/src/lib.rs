@@ -7,6 +7,7 @@
 pub mod book;
 pub mod browser;
 pub mod checks;
+pub mod error_index;
 pub mod files;
 pub mod kinds;
 pub mod lint;
