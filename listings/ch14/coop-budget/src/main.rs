@@ -180,6 +180,10 @@ mod mini {
             {
                 break output;
             }
+            // A separate `let`, so that the lock is released here: in a `match`
+            // (or `if let`) on the locked queue, it would still be held while
+            // the task is polled, and a poll that wakes or spawns a task locks
+            // the queue again.
             let next = runtime.run_queue.lock().unwrap().pop_front();
             match next {
                 Some(task) => task.poll(),
@@ -188,8 +192,9 @@ mod mini {
             }
         };
         CURRENT.set(None);
-        // Tasks still queued are dropped here, as tokio drops the tasks
-        // that are left when its runtime shuts down.
+        // Each queued task holds the runtime, and the runtime holds the queue:
+        // a cycle of `Arc`s that nothing would free. Emptying the queue by hand
+        // breaks it and drops those tasks.
         let left = std::mem::take(&mut *runtime.run_queue.lock().unwrap());
         drop(left);
         output

@@ -15,11 +15,23 @@ struct Runtime {
     thread: Thread,
 }
 
+// ANCHOR: poll
 /// A spawned future, with a way back to the run queue.
 struct Task {
+    // The future stays here after `Ready`: there is no `Option`.
     future: Mutex<BoxFuture>,
     runtime: Arc<Runtime>,
 }
+
+impl Task {
+    fn poll(self: Arc<Self>) {
+        let waker = Waker::from(self.clone());
+        let mut cx = Context::from_waker(&waker);
+        // Polls the future it holds, even one that has finished.
+        let _ = self.future.lock().unwrap().as_mut().poll(&mut cx);
+    }
+}
+// ANCHOR_END: poll
 
 impl Wake for Task {
     fn wake(self: Arc<Self>) {
@@ -28,17 +40,6 @@ impl Wake for Task {
         runtime.thread.unpark();
     }
 }
-
-// ANCHOR: poll
-impl Task {
-    fn poll(self: Arc<Self>) {
-        let waker = Waker::from(self.clone());
-        let mut cx = Context::from_waker(&waker);
-        // Polls whatever is in the queue, even a future that has finished.
-        let _ = self.future.lock().unwrap().as_mut().poll(&mut cx);
-    }
-}
-// ANCHOR_END: poll
 
 /// Where a task leaves its output, and who is waiting for it.
 struct JoinState<T> {
@@ -117,6 +118,10 @@ where
         if let Some(output) = main_task.state.lock().unwrap().output.take() {
             break output;
         }
+        // A separate `let`, so that the lock is released here: in a `match` (or
+        // `if let`) on the locked queue, it would still be held while the task
+        // is polled, and a poll that wakes or spawns a task locks the queue
+        // again.
         let next = runtime.run_queue.lock().unwrap().pop_front();
         match next {
             Some(task) => task.poll(),
@@ -125,8 +130,9 @@ where
         }
     };
     CURRENT.set(None);
-    // Tasks still queued are dropped here, as tokio drops the tasks
-    // that are left when its runtime shuts down.
+    // Each queued task holds the runtime, and the runtime holds the queue: a
+    // cycle of `Arc`s that nothing would free. Emptying the queue by hand
+    // breaks it and drops those tasks.
     let left = std::mem::take(&mut *runtime.run_queue.lock().unwrap());
     drop(left);
     output

@@ -131,6 +131,10 @@ where
         if let Some(output) = main_task.state.lock().unwrap().output.take() {
             break output;
         }
+        // A separate `let`, so that the lock is released here: in a `match` (or
+        // `if let`) on the locked queue, it would still be held while the task
+        // is polled, and a poll that wakes or spawns a task locks the queue
+        // again.
         let next = runtime.run_queue.lock().unwrap().pop_front();
         match next {
             Some(task) => task.poll(),
@@ -139,8 +143,9 @@ where
         }
     };
     CURRENT.set(None);
-    // Tasks still queued are dropped here, as tokio drops the tasks
-    // that are left when its runtime shuts down.
+    // Each queued task holds the runtime, and the runtime holds the queue: a
+    // cycle of `Arc`s that nothing would free. Emptying the queue by hand
+    // breaks it and drops those tasks.
     let left = std::mem::take(&mut *runtime.run_queue.lock().unwrap());
     drop(left);
     output
@@ -164,20 +169,6 @@ pub async fn yield_now() {
 }
 // ANCHOR_END: yield-now
 
-// ANCHOR: count-to
-// Chapter 2's program, unchanged but for the `block_on` it calls.
-async fn count_to(count: u32) {
-    for i in 1..=count {
-        println!("Count is: {i}!");
-    }
-}
-
-async fn async_main(count: u32) {
-    count_to(count).await;
-    println!("Done counting to {count}.");
-}
-// ANCHOR_END: count-to
-
 // ANCHOR: main
 async fn steps(name: &'static str) -> usize {
     for step in 1..=2 {
@@ -188,8 +179,6 @@ async fn steps(name: &'static str) -> usize {
 }
 
 fn main() {
-    block_on(async_main(3));
-
     let total = block_on(async {
         let a = spawn(steps("task a"));
         let b = spawn(steps("task bb"));

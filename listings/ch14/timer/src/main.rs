@@ -138,6 +138,10 @@ where
         if let Some(output) = main_task.state.lock().unwrap().output.take() {
             break output;
         }
+        // A separate `let`, so that the lock is released here: in a `match` (or
+        // `if let`) on the locked queue, it would still be held while the task
+        // is polled, and a poll that wakes or spawns a task locks the queue
+        // again.
         let next = runtime.run_queue.lock().unwrap().pop_front();
         if let Some(task) = next {
             task.poll();
@@ -154,8 +158,9 @@ where
         }
     };
     CURRENT.set(None);
-    // Tasks still queued are dropped here, as tokio drops the tasks
-    // that are left when its runtime shuts down.
+    // Each queued task, and each waker in the timer map, holds the runtime,
+    // which holds them: a cycle of `Arc`s that nothing would free. Emptying the
+    // queue and the map by hand breaks it and drops those tasks.
     let left = std::mem::take(&mut *runtime.run_queue.lock().unwrap());
     let timers = std::mem::take(&mut runtime.timers.lock().unwrap().waiting);
     drop((left, timers));

@@ -3,19 +3,27 @@ use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Wake, Waker};
+use std::thread::{self, Thread};
 
 type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+struct Runtime {
+    run_queue: Mutex<VecDeque<Arc<Task>>>,
+    thread: Thread,
+}
 
 // ANCHOR: task
 struct Task {
     // Only the executor's thread ever polls, so a `RefCell` looks enough.
     future: RefCell<Option<BoxFuture>>,
-    run_queue: Arc<Mutex<VecDeque<Arc<Task>>>>,
+    runtime: Arc<Runtime>,
 }
 
 impl Wake for Task {
     fn wake(self: Arc<Self>) {
-        self.run_queue.lock().unwrap().push_back(self.clone());
+        let runtime = self.runtime.clone();
+        runtime.run_queue.lock().unwrap().push_back(self);
+        runtime.thread.unpark();
     }
 }
 
@@ -34,10 +42,13 @@ impl Task {
 // ANCHOR_END: task
 
 fn main() {
-    let run_queue = Arc::new(Mutex::new(VecDeque::new()));
+    let runtime = Arc::new(Runtime {
+        run_queue: Mutex::new(VecDeque::new()),
+        thread: thread::current(),
+    });
     let task = Arc::new(Task {
         future: RefCell::new(Some(Box::pin(async { println!("hello") }))),
-        run_queue: run_queue.clone(),
+        runtime,
     });
     task.poll();
 }

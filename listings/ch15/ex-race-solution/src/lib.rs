@@ -6,12 +6,14 @@ use pin_project_lite::pin_project;
 
 pin_project! {
     /// Polls two futures and finishes with the output of the first one
-    /// that is ready; on a tie, `first` wins.
+    /// that is ready. Each poll starts with the future that went second
+    /// the time before, so that neither wins every tie.
     pub struct Race<A, B> {
         #[pin]
         first: A,
         #[pin]
         second: B,
+        first_goes_first: bool, // not pinned: flipped at every poll
     }
 }
 
@@ -21,7 +23,11 @@ where
     A: Future,
     B: Future<Output = A::Output>,
 {
-    Race { first, second }
+    Race {
+        first,
+        second,
+        first_goes_first: true,
+    }
 }
 
 // ANCHOR: poll
@@ -34,10 +40,19 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<A::Output> {
         let this = self.project();
-        if let Poll::Ready(output) = this.first.poll(cx) {
-            return Poll::Ready(output);
+        let first_goes_first = *this.first_goes_first;
+        *this.first_goes_first = !first_goes_first; // the other one next time
+        if first_goes_first {
+            if let Poll::Ready(output) = this.first.poll(cx) {
+                return Poll::Ready(output);
+            }
+            this.second.poll(cx)
+        } else {
+            if let Poll::Ready(output) = this.second.poll(cx) {
+                return Poll::Ready(output);
+            }
+            this.first.poll(cx)
         }
-        this.second.poll(cx)
     }
 }
 // ANCHOR_END: poll
@@ -62,9 +77,12 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn on_a_tie_the_first_future_wins() {
-        assert_eq!(race(after(30, "a"), after(30, "b")).await, "a");
+    async fn ties_go_to_whichever_future_was_polled_first() {
+        // Both ready at the first poll, which starts with `first`.
         assert_eq!(race(async { "a" }, async { "b" }).await, "a");
+        // Both pending at the first poll, both ready at the second, which
+        // starts with `second`.
+        assert_eq!(race(after(30, "a"), after(30, "b")).await, "b");
     }
 
     #[tokio::test(start_paused = true)]

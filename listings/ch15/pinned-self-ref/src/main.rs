@@ -26,11 +26,12 @@ impl SelfRef {
         this.ptr = &this.value;
     }
 
-    /// Reads `value` through `ptr`.
+    /// Reads `value` through `ptr`. A shared `Pin<&Self>` is enough.
     fn read_through_ptr(self: Pin<&Self>) -> u64 {
+        // Only for the demonstration: stop loudly if `ptr` went stale.
         assert!(std::ptr::eq(self.ptr, &self.value), "call init first");
-        // SAFETY: `ptr` points at our own `value` (checked above), and the
-        // struct is pinned, so it is still there.
+        // SAFETY: `init` pointed `ptr` at our own `value`, and the struct
+        // is pinned, so it has not moved since.
         unsafe { *self.ptr }
     }
 }

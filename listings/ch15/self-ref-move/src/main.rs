@@ -60,13 +60,16 @@ fn move_a_self_ref() {
 
 // ANCHOR: async-block
 fn a_future_borrows_itself() {
-    // Where the future's local `buffer` lives, written from inside it.
+    // Where the future's locals `buffer` and `first` live, written from
+    // inside it.
     let buffer_at = Rc::new(Cell::new(0usize));
-    let report = Rc::clone(&buffer_at);
+    let first_at = Rc::new(Cell::new(0usize));
+    let (report_buffer, report_first) = (buffer_at.clone(), first_at.clone());
     let future = async move {
         let buffer = [7u8; 64];
         let first = &buffer[0]; // a borrow of a local...
-        report.set(first as *const u8 as usize);
+        report_buffer.set(first as *const u8 as usize);
+        report_first.set(&first as *const &u8 as usize);
         tokio::task::yield_now().await; // ...held across an `.await`
         *first
     };
@@ -77,11 +80,15 @@ fn a_future_borrows_itself() {
     let mut cx = Context::from_waker(Waker::noop());
     let _ = future.as_mut().poll(&mut cx); // runs up to the `.await`
 
-    let at = buffer_at.get();
+    let inside = |at: usize| start <= at && at < end;
     println!("the future holds the 64-byte buffer: {}", end - start >= 64);
     println!(
         "its local `buffer` lies inside it: {}",
-        start <= at && at < end
+        inside(buffer_at.get())
+    );
+    println!(
+        "and so does `first`, which points at `buffer`: {}",
+        inside(first_at.get())
     );
 }
 // ANCHOR_END: async-block

@@ -8,19 +8,15 @@ async fn visit_all(cities: &[&str], mut visit: impl AsyncFnMut(String)) {
 // ANCHOR_END: visit
 
 // ANCHOR: count
-/// Counts the cities for which `check` says yes. `check` borrows its
-/// argument, and only needs `&self`: an `AsyncFn`.
+/// Counts the cities for which `check` says yes, checking them all at once.
+/// The calls overlap, so each one has `check` only through `&`: `AsyncFn`.
 async fn count_where(
     cities: &[&str],
     check: impl AsyncFn(&str) -> bool,
 ) -> usize {
-    let mut count = 0;
-    for city in cities {
-        if check(city).await {
-            count += 1;
-        }
-    }
-    count
+    let checks = cities.iter().map(|city| check(city));
+    let answers = futures::future::join_all(checks).await;
+    answers.into_iter().filter(|&yes| yes).count()
 }
 // ANCHOR_END: count
 
@@ -39,7 +35,9 @@ async fn main() {
 
     let letter = 'u';
     let with_letter = count_where(&cities, async |city| {
+        println!("  checking {city}");
         tokio::task::yield_now().await;
+        println!("  {city} checked");
         city.contains(letter)
     })
     .await;

@@ -42,7 +42,9 @@ impl Store for Remote {
 /// Works with any store: `S` is known at compile time.
 async fn report<S: Store>(store: &S, item: &str) {
     let start = Instant::now();
-    let stock = store.stock(item).await;
+    let future = store.stock(item);
+    println!("  future for {item} created");
+    let stock = future.await;
     let ms = start.elapsed().as_millis();
     println!("  {item}: {stock:?} after {ms} ms");
 }

@@ -45,9 +45,17 @@ async fn main() {
 
     let future = total_size(&root);
     println!("the future of total_size is {} bytes", size_of_val(&future));
+    let fetching = fetch(&root);
+    println!("the future of fetch is {} bytes", size_of_val(&fetching));
+    let boxed = Box::pin(total_size(&root));
+    println!(
+        "a boxed future of total_size is {} bytes",
+        size_of_val(&boxed)
+    );
+
     let start = Instant::now();
     let total = future.await;
     let ms = start.elapsed().as_millis();
-    println!("{total} bytes in 6 folders, fetched in {ms} ms");
+    println!("{total} bytes, fetched in {ms} ms");
 }
 // ANCHOR_END: main

@@ -1,0 +1,61 @@
+use std::collections::HashMap;
+use std::io;
+use std::time::Duration;
+
+use tokio::runtime::{Builder, Runtime};
+
+// ANCHOR: async-client
+/// An async client, the kind a library gives you. The sleeps stand in for
+/// round trips to a price server.
+pub struct Client {
+    prices: HashMap<&'static str, u32>,
+}
+
+impl Client {
+    pub async fn connect() -> io::Result<Client> {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let prices = HashMap::from([("apple", 40), ("pear", 55)]);
+        Ok(Client { prices })
+    }
+
+    pub async fn price(&self, item: &str) -> Option<u32> {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        self.prices.get(item).copied()
+    }
+}
+// ANCHOR_END: async-client
+
+// ANCHOR: blocking-client
+/// The same client for synchronous code: every method blocks the calling
+/// thread until the async method it wraps has finished.
+pub struct BlockingClient {
+    inner: Client,
+    runtime: Runtime,
+}
+
+impl BlockingClient {
+    pub fn connect() -> io::Result<BlockingClient> {
+        let runtime = Builder::new_current_thread().enable_all().build()?;
+        let inner = runtime.block_on(Client::connect())?;
+        Ok(BlockingClient { inner, runtime })
+    }
+
+    pub fn price(&self, item: &str) -> Option<u32> {
+        self.runtime.block_on(self.inner.price(item))
+    }
+}
+// ANCHOR_END: blocking-client
+
+// ANCHOR: main
+// An ordinary `main`: no `#[tokio::main]`, no `async`, no `.await`.
+fn main() -> io::Result<()> {
+    let client = BlockingClient::connect()?;
+    for item in ["apple", "pear", "plum"] {
+        match client.price(item) {
+            Some(cents) => println!("{item}: {cents} cents"),
+            None => println!("{item}: no price"),
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: main
