@@ -76,7 +76,10 @@ pub fn entry(listing: &Listing, problems: &mut Problems) -> Option<Entry> {
             let Some(start) = lines.iter().position(|l| l.contains("panicked at")) else {
                 problems.at(
                     stderr_file,
-                    format!("has no `panicked at` line for the error index: run `cargo xtask bless {}`", listing.package),
+                    format!(
+                        "has no `panicked at` line for the error index: run `cargo xtask bless {}`",
+                        listing.package
+                    ),
                 );
                 return None;
             };
@@ -101,6 +104,24 @@ fn capitalized(text: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// A message as a Markdown heading that shows it as written: its code
+/// spans kept, and outside them every character Markdown would read
+/// escaped (a panic's `Os { code: 11, .. }` would otherwise become the
+/// heading's attributes).
+fn heading_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut in_code = false;
+    for c in text.chars() {
+        if c == '`' {
+            in_code = !in_code;
+        } else if !in_code && "\\*_{}[]<>#|!~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// How headings sort within a group: codes in order, then messages and
@@ -141,13 +162,13 @@ pub fn render(
                 .1
                 .push(entry);
         }
-        let count: usize = by_heading.values().map(|(_, e)| e.len()).sum();
-        out.push_str(&format!("## {} ({count})\n\n", group.title()));
+        // No count in the heading: its anchor would change with each entry.
+        out.push_str(&format!("## {}\n\n", group.title()));
         if by_heading.is_empty() {
             out.push_str("No listing of the book shows one yet.\n\n");
         }
         for (heading, entries) in by_heading.values() {
-            out.push_str(&format!("### {heading}\n\n"));
+            out.push_str(&format!("### {}\n\n", heading_markdown(heading)));
             for entry in entries {
                 if !entry.excerpt.is_empty() {
                     out.push_str("```text\n");
@@ -216,12 +237,12 @@ mod tests {
         assert_eq!(
             headings,
             [
-                "## Compiler errors (4)",
+                "## Compiler errors",
                 "### E0373",
                 "### E0597",
                 "### future cannot be sent",
-                "## Panics at run time (0)",
-                "## Hangs and silent bugs (1)",
+                "## Panics at run time",
+                "## Hangs and silent bugs",
                 "### A lost message",
             ]
         );
@@ -233,6 +254,15 @@ mod tests {
             found,
             ["src/a.md: the error index links to ch01-c (the listing), which no chapter shows"]
         );
+    }
+
+    #[test]
+    fn headings_show_the_message_as_written() {
+        assert_eq!(
+            heading_markdown("failed to spawn thread: Os { code: 11 }"),
+            "failed to spawn thread: Os \\{ code: 11 \\}"
+        );
+        assert_eq!(heading_markdown("`a_b` <T> a_b"), "`a_b` \\<T\\> a\\_b");
     }
 
     #[test]

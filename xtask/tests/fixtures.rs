@@ -253,30 +253,44 @@ fn a_new_does_not_compile_listing_adds_its_error_index_entry() {
         )
         .test();
     harness::succeeds(&outcome);
-    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("fixture-books/error-index-entry");
+    let root =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-books/error-index-entry");
     let page = std::fs::read_to_string(root.join("book/appendix-errors.html")).unwrap();
     // Both E0308 listings are entries under the code, each with its
     // message, its cause, and links to it and to its fix.
     assert!(page.contains("<h3 id=\"e0308\">"), "{page}");
     assert_eq!(page.matches("error[E0308]: mismatched types").count(), 2, "{page}");
     assert!(page.contains("--&gt; listings/ch01/mismatch-again/src/main.rs:2:22"), "{page}");
-    assert!(page.contains("The fixture&#39;s second mismatch, added by a test.")
-        || page.contains("The fixture's second mismatch, added by a test."), "{page}");
+    assert!(
+        page.contains("The fixture&#39;s second mismatch, added by a test.")
+            || page.contains("The fixture's second mismatch, added by a test."),
+        "{page}"
+    );
     assert!(page.contains("href=\"ch01-basics.html#listing-1-4\""), "{page}");
     assert!(page.contains("<code>ch01-mismatch-again</code>"), "{page}");
     assert!(page.contains("<code>ch01-adder</code>"), "{page}");
     // mdBook's search index holds the entry's text, so a pasted message finds it.
-    let search = std::fs::read_to_string(root.join("book/searchindex.js"))
-        .or_else(|_| std::fs::read_to_string(root.join("book/searchindex.json")))
-        .unwrap();
+    let index = std::fs::read_dir(root.join("book"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("searchindex") && name.ends_with(".js")
+        })
+        .expect("the book has a search index");
+    let search = std::fs::read_to_string(index).unwrap();
+    assert!(search.contains("The fixture"), "the search index lacks the entry's cause");
     assert!(search.contains("mismatch-again"), "the search index lacks the entry");
 }
 
 #[test]
 fn a_fixed_by_that_points_nowhere_is_named_with_its_line() {
     Fixture::tiny_book("fixed-by-nowhere")
-        .replace("listings/ch01/mismatch/Cargo.toml", "fixed-by = \"ch01-hello\"", "fixed-by = \"ch01-helo\"")
+        .replace(
+            "listings/ch01/mismatch/Cargo.toml",
+            "fixed-by = \"ch01-hello\"",
+            "fixed-by = \"ch01-helo\"",
+        )
         .test()
         .fails_with(&[
             "listings/ch01/mismatch/Cargo.toml:10:",
@@ -287,7 +301,11 @@ fn a_fixed_by_that_points_nowhere_is_named_with_its_line() {
 #[test]
 fn a_fix_that_does_not_pass_itself_is_rejected() {
     Fixture::tiny_book("fixed-by-an-error")
-        .replace("listings/ch01/mismatch/Cargo.toml", "fixed-by = \"ch01-hello\"", "fixed-by = \"ch01-boom\"")
+        .replace(
+            "listings/ch01/mismatch/Cargo.toml",
+            "fixed-by = \"ch01-hello\"",
+            "fixed-by = \"ch01-boom\"",
+        )
         .test()
         .fails_with(&[
             "listings/ch01/mismatch/Cargo.toml:10:",
