@@ -261,11 +261,8 @@ fn a_new_does_not_compile_listing_adds_its_error_index_entry() {
     assert!(page.contains("<h3 id=\"e0308\">"), "{page}");
     assert_eq!(page.matches("error[E0308]: mismatched types").count(), 2, "{page}");
     assert!(page.contains("--&gt; listings/ch01/mismatch-again/src/main.rs:2:22"), "{page}");
-    assert!(
-        page.contains("The fixture&#39;s second mismatch, added by a test.")
-            || page.contains("The fixture's second mismatch, added by a test."),
-        "{page}"
-    );
+    // (mdBook curls the apostrophe of "fixture's".)
+    assert!(page.contains("second mismatch, added by a test."), "{page}");
     assert!(page.contains("href=\"ch01-basics.html#listing-1-4\""), "{page}");
     assert!(page.contains("<code>ch01-mismatch-again</code>"), "{page}");
     assert!(page.contains("<code>ch01-adder</code>"), "{page}");
