@@ -1,4 +1,5 @@
-//! The browser tests of the Run button (tests/browser/): headless Chromium,
+//! The browser tests of the Run button and of the error index's search
+//! (tests/browser/): headless Chromium,
 //! driven by Node.js's test runner and playwright-core, against a `cargo
 //! xtask serve --snapshot` started for them. One check of `cargo xtask test`.
 
@@ -64,8 +65,8 @@ pub fn run(root: &Path) -> Report {
     match run_browser_tests(root, &dir) {
         Ok((passed, 0)) if passed > 0 => Report::ran(
             format!(
-                "{passed} Run-button tests passed in headless Chromium (local playground, \
-                 stand-in play.rust-lang.org)"
+                "{passed} browser tests passed in headless Chromium (the Run button on the \
+                 local playground and a stand-in play.rust-lang.org; the error index in search)"
             ),
             Problems::default(),
         ),

@@ -57,6 +57,13 @@ pub enum Field {
     Error,
     Panic,
     Timing,
+    /// `fixed-by = "ch04-spawn-fixed"`: the listing that fixes this one.
+    FixedBy,
+    /// `cause = "..."`: one sentence on why it fails, for the error index.
+    Cause,
+    /// `shows = "a lost message"`: a hang or silent bug a listing that
+    /// passes shows, for the error index.
+    Shows,
 }
 
 impl Field {
@@ -67,6 +74,9 @@ impl Field {
             Field::Error => "error",
             Field::Panic => "panic",
             Field::Timing => "timing",
+            Field::FixedBy => "fixed-by",
+            Field::Cause => "cause",
+            Field::Shows => "shows",
         }
     }
 }
@@ -170,7 +180,55 @@ pub struct Rules {
     /// `new-listing` also creates a solution crate of this kind, named
     /// `<name>-solution`, whose source is the template answered.
     pub solution: Option<Kind>,
+    /// Where its listings go in the error index (Appendix A): every listing
+    /// of the kind (`Always`, and then `fixed-by` and `cause` are required),
+    /// or only one that declares `shows` (`WhenDeclared`), or never.
+    pub index: Index,
+    /// It passes `cargo xtask test` by running (or its tests do): a
+    /// listing of this kind may be another's `fixed-by`.
+    pub passes: bool,
 }
+
+/// A group of the error index (Appendix A), in the order the page shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    /// Compiler errors, by code (and those without one by message).
+    CompilerErrors,
+    /// Panics at run time, by message.
+    Panics,
+    /// Hangs and silent bugs, by the name a listing `shows`.
+    SilentBugs,
+}
+
+impl Group {
+    pub const ALL: [Group; 3] = [Group::CompilerErrors, Group::Panics, Group::SilentBugs];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::CompilerErrors => "Compiler errors",
+            Group::Panics => "Panics at run time",
+            Group::SilentBugs => "Hangs and silent bugs",
+        }
+    }
+}
+
+/// Whether a kind's listings are entries of the error index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    /// Every listing of the kind, in this group.
+    Always(Group),
+    /// A listing that declares `shows` (with `fixed-by` and `cause`).
+    WhenDeclared,
+    Never,
+}
+
+/// The fields an indexed listing must declare, besides its kind's own.
+pub const INDEX_FIELDS: [Field; 2] = [Field::FixedBy, Field::Cause];
+
+/// What a contributor adds to `[package.metadata.book]` of a listing that
+/// is an entry of the error index; the check's message quotes it.
+pub const INDEX_HOWTO: &str = "fixed-by = \"chNN-name\" (the runs or tests listing that fixes it) and \
+     cause = \"one sentence on why it fails\"";
 
 macro_rules! template {
     ($kind:literal, $source:literal) => {
@@ -199,7 +257,7 @@ impl Kind {
             summary: "builds, runs, exits 0; stdout equals output.txt",
             verify: Verify::Run { exit: 0 },
             required: &[],
-            allowed: &[Args, Normalize, Timing],
+            allowed: &[Args, Normalize, Timing, Shows, FixedBy, Cause],
             one_binary: true,
             blessed: &[Blessed::Stdout],
             shown: Some(("prints:", Blessed::Stdout)),
@@ -207,6 +265,8 @@ impl Kind {
             page: PageRun::Program,
             template: template!("runs", "main"),
             solution: None,
+            index: Index::WhenDeclared,
+            passes: true,
         };
         const TESTS: Rules = Rules {
             kind: Kind::Tests,
@@ -214,7 +274,7 @@ impl Kind {
             summary: "its #[test] / #[tokio::test] functions pass (at least one)",
             verify: Verify::Tests,
             required: &[],
-            allowed: &[],
+            allowed: &[Shows, FixedBy, Cause],
             one_binary: false,
             blessed: &[],
             shown: None,
@@ -222,14 +282,16 @@ impl Kind {
             page: PageRun::Tests,
             template: template!("tests", "lib"),
             solution: None,
+            index: Index::WhenDeclared,
+            passes: true,
         };
         const DOES_NOT_COMPILE: Rules = Rules {
             kind: Kind::DoesNotCompile,
             name: "does-not-compile",
             summary: "fails to compile with `error`; the compiler's messages equal stderr.txt",
             verify: Verify::CompileError,
-            required: &[Error],
-            allowed: &[Error, Normalize],
+            required: &[Error, FixedBy, Cause],
+            allowed: &[Error, Normalize, FixedBy, Cause],
             blessed: &[Blessed::CompilerMessages],
             shown: Some(("does not compile:", Blessed::CompilerMessages)),
             command: ReaderCommand::RunWithFeature,
@@ -242,9 +304,12 @@ impl Kind {
                 // It fails before it needs any crate.
                 uses_tokio: false,
                 next_step: Some(
-                    "Set `error` in its Cargo.toml to the code it fails with (now E0308).",
+                    "Set `error` in its Cargo.toml to the code it fails with (now E0308),\n     \
+                     `fixed-by` to the listing that fixes it and `cause` to why it fails.",
                 ),
             },
+            index: Index::Always(Group::CompilerErrors),
+            passes: false,
             ..RUNS
         };
         const PANICS: Rules = Rules {
@@ -252,14 +317,19 @@ impl Kind {
             name: "panics",
             summary: "panics with a message containing `panic`; stdout and stderr equal the files",
             verify: Verify::Run { exit: 101 },
-            required: &[Panic],
-            allowed: &[Panic, Args, Normalize, Timing],
+            required: &[Panic, FixedBy, Cause],
+            allowed: &[Panic, Args, Normalize, Timing, FixedBy, Cause],
             blessed: &[Blessed::Stdout, Blessed::Stderr],
             shown: Some(("panics:", Blessed::Stderr)),
             template: Template {
-                next_step: Some("Set `panic` in its Cargo.toml to text from its panic message."),
+                next_step: Some(
+                    "Set `panic` in its Cargo.toml to text from its panic message,\n     \
+                     `fixed-by` to the listing that fixes it and `cause` to why it panics.",
+                ),
                 ..template!("panics", "main")
             },
+            index: Index::Always(Group::Panics),
+            passes: false,
             ..RUNS
         };
         const SERVES: Rules = Rules {
@@ -291,6 +361,10 @@ impl Kind {
                 ..template!("exercise", "lib")
             },
             solution: Some(Kind::Tests),
+            // Its tests are not run, so it neither fixes nor shows anything.
+            allowed: &[],
+            index: Index::Never,
+            passes: false,
             ..TESTS
         };
         match self {
@@ -382,6 +456,22 @@ mod tests {
             }
             assert_eq!(rules.blessed.is_empty(), rules.shown.is_none(), "{kind}");
             assert!(rules.template.metadata.contains(&format!("kind = \"{kind}\"")), "{kind}");
+            // An indexed kind declares its fix and cause; a kind that
+            // declares `shows` may declare them; no error kind fixes another.
+            match rules.index {
+                Index::Always(_) => {
+                    for field in INDEX_FIELDS {
+                        assert!(rules.required.contains(&field), "{kind}: {}", field.name());
+                        assert!(rules.template.metadata.contains(field.name()), "{kind}");
+                    }
+                    assert!(!rules.passes, "{kind}");
+                }
+                Index::WhenDeclared => {
+                    assert!(rules.allowed.contains(&Field::Shows), "{kind}");
+                    assert!(rules.passes, "{kind}");
+                }
+                Index::Never => assert!(!rules.allowed.contains(&Field::Shows), "{kind}"),
+            }
         }
     }
 

@@ -8,6 +8,7 @@ pub mod book;
 pub mod browser;
 pub mod chart;
 pub mod checks;
+pub mod error_index;
 pub mod files;
 pub mod kinds;
 pub mod lint;

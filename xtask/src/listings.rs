@@ -17,7 +17,17 @@
 //! panic = "called `Option::unwrap()`"   # panics: text the panic message must contain
 //! timing = "real"               # runs, panics: its output depends on real time,
 //!                               # so it never runs beside another listing
+//! fixed-by = "ch04-spawn-fixed" # does-not-compile, panics (required), and a runs or
+//!                               # tests listing that `shows`: the listing that fixes it
+//! cause = "The closure borrows a local that the task may outlive."
+//!                               # with fixed-by: one sentence for the error index
+//! shows = "a lost message"      # runs, tests: the hang or silent bug it shows
 //! ```
+//!
+//! Every does-not-compile and panics listing, and every listing that
+//! `shows` something, is an entry of the error index (Appendix A, built by
+//! `error_index.rs`); [`check_fixes`] is the rule that its fix exists and
+//! passes.
 //!
 //! Which fields each kind takes, and what it means, is in `kinds.rs`.
 //!
@@ -68,6 +78,9 @@ struct Declared {
     error: Option<String>,
     panic: Option<String>,
     timing: Option<Timing>,
+    fixed_by: Option<String>,
+    cause: Option<String>,
+    shows: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,8 +96,18 @@ pub struct Listing {
     pub error: Option<String>,
     pub panic: Option<String>,
     pub timing: Option<Timing>,
+    /// `fixed-by`: the package of the listing that fixes this one.
+    pub fixed_by: Option<String>,
+    /// `cause`: one sentence on why it fails, for the error index.
+    pub cause: Option<String>,
+    /// `shows`: the hang or silent bug a passing listing shows.
+    pub shows: Option<String>,
     /// The binary target's name, if the crate has exactly one.
     pub bin: Option<String>,
+    /// `[package.metadata.book]`'s line in Cargo.toml, and `fixed-by`'s, for
+    /// messages (1-based; 0 when unknown).
+    pub book_line: usize,
+    pub fixed_by_line: usize,
 }
 
 impl Listing {
@@ -128,6 +151,97 @@ impl Listing {
     /// The command a reader types to see what this listing does.
     pub fn command(&self) -> String {
         reader_command(self.kind, &self.package, &self.args)
+    }
+
+    /// The group of the error index this listing is an entry of, if any.
+    pub fn index_group(&self) -> Option<crate::kinds::Group> {
+        match self.kind.rules().index {
+            crate::kinds::Index::Always(group) => Some(group),
+            crate::kinds::Index::WhenDeclared if self.shows.is_some() => {
+                Some(crate::kinds::Group::SilentBugs)
+            }
+            _ => None,
+        }
+    }
+
+    /// Where a message about its Cargo.toml points: `.../Cargo.toml:7`.
+    fn manifest_at(&self, line: usize) -> String {
+        let manifest = self.rel_file("Cargo.toml");
+        if line == 0 { manifest } else { format!("{manifest}:{line}") }
+    }
+}
+
+/// The 1-based line of a manifest on which `key = ...` (or the table
+/// header `key`) is written; 0 when it is not there.
+fn line_of(manifest: &str, key: &str) -> usize {
+    manifest
+        .lines()
+        .position(|line| {
+            let line = line.trim_start();
+            if key.starts_with('[') {
+                return line.starts_with(key);
+            }
+            line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(0, |index| index + 1)
+}
+
+/// The rule of the error index: every listing it shows names a fix
+/// (`fixed-by`) and a cause, and the fix is a listing that itself passes
+/// (a runs, tests or serves listing, not another error). Problems name the
+/// Cargo.toml and the line to edit.
+pub fn check_fixes(listings: &[Listing], problems: &mut Problems) {
+    use crate::kinds::{Field, INDEX_FIELDS, INDEX_HOWTO};
+    let by_package: std::collections::HashMap<&str, &Listing> =
+        listings.iter().map(|l| (l.package.as_str(), l)).collect();
+    for listing in listings {
+        if listing.index_group().is_none() {
+            continue;
+        }
+        let what = match listing.shows.as_deref() {
+            Some(shows) => format!("a listing that shows `{shows}`"),
+            None => format!("a `{}` listing", listing.kind),
+        };
+        let missing: Vec<&str> = INDEX_FIELDS
+            .iter()
+            .filter(|field| match field {
+                Field::FixedBy => listing.fixed_by.is_none(),
+                Field::Cause => listing.cause.as_deref().is_none_or(|c| c.trim().is_empty()),
+                _ => false,
+            })
+            .map(|field| field.name())
+            .collect();
+        if !missing.is_empty() {
+            problems.at(
+                listing.manifest_at(listing.book_line),
+                format!(
+                    "{what} is an entry of the error index (Appendix A), so it must declare `{}`: \
+                     add {INDEX_HOWTO} under [package.metadata.book]",
+                    missing.join("` and `")
+                ),
+            );
+        }
+        let Some(fix) = &listing.fixed_by else { continue };
+        let at = listing.manifest_at(listing.fixed_by_line);
+        match by_package.get(fix.as_str()) {
+            None => problems.at(
+                at,
+                format!(
+                    "fixed-by = \"{fix}\" names no listing of the book: give the package name \
+                     (chNN-name) of the runs or tests listing that fixes {}",
+                    listing.package
+                ),
+            ),
+            Some(target) if !target.kind.rules().passes => problems.at(
+                at,
+                format!(
+                    "fixed-by = \"{fix}\" names a `{}` listing, which does not pass itself: a fix \
+                     must be a listing that runs or whose tests pass",
+                    target.kind
+                ),
+            ),
+            Some(_) => {}
+        }
     }
 }
 
@@ -306,7 +420,13 @@ pub fn discover(root: &Path) -> Result<(Vec<Listing>, Problems)> {
             _ => None,
         };
 
+        let manifest_text = std::fs::read_to_string(manifest).unwrap_or_default();
         let listing = Listing {
+            book_line: line_of(&manifest_text, "[package.metadata.book]"),
+            fixed_by_line: line_of(&manifest_text, "fixed-by"),
+            fixed_by: declared.fixed_by,
+            cause: declared.cause,
+            shows: declared.shows,
             package: package.name.to_string(),
             dir: dir.to_path_buf(),
             rel_dir: rel_dir.clone(),
@@ -337,6 +457,7 @@ pub fn discover(root: &Path) -> Result<(Vec<Listing>, Problems)> {
     }
 
     listings.sort_by(|a, b| a.rel_dir.cmp(&b.rel_dir));
+    check_fixes(&listings, &mut problems);
     Ok((listings, problems))
 }
 
@@ -353,8 +474,15 @@ fn check_declaration(
         (Field::Error, listing.error.is_some()),
         (Field::Panic, listing.panic.is_some()),
         (Field::Timing, listing.timing.is_some()),
+        (Field::FixedBy, listing.fixed_by.is_some()),
+        (Field::Cause, listing.cause.is_some()),
+        (Field::Shows, listing.shows.is_some()),
     ];
     for (field, present) in declared {
+        // `check_fixes` reports a missing fix or cause, with what to add.
+        if crate::kinds::INDEX_FIELDS.contains(&field) && rules.required.contains(&field) {
+            continue;
+        }
         if !present && rules.required.contains(&field) {
             problems.at(
                 manifest_rel,
@@ -395,6 +523,17 @@ fn check_declaration(
                 ),
             );
         }
+    }
+    // A passing listing that fixes nothing shown has no entry to give it.
+    if listing.shows.is_none()
+        && rules.index == crate::kinds::Index::WhenDeclared
+        && (listing.fixed_by.is_some() || listing.cause.is_some())
+    {
+        problems.at(
+            manifest_rel,
+            "`fixed-by` and `cause` on a listing that passes go with `shows = \"...\"`, the hang \
+             or silent bug it shows (for the error index); add it or remove them",
+        );
     }
     if let Some(error) = &listing.error {
         match ErrorDeclared::of(error) {

@@ -30,6 +30,7 @@ use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use regex::Regex;
 
+use crate::error_index;
 use crate::listings::{self, Listing};
 use crate::problems::Problems;
 
@@ -98,6 +99,9 @@ impl Preprocessor for ListingsPreprocessor {
         }
         let by_package: HashMap<&str, &Listing> =
             listings.iter().map(|l| (l.package.as_str(), l)).collect();
+        // The error index's entries, read once (error_index.rs).
+        let entries: Vec<_> =
+            listings.iter().filter_map(|l| error_index::entry(l, &mut problems)).collect();
 
         // Second pass: rewrite each chapter.
         book.for_each_chapter_mut(|chapter| {
@@ -113,6 +117,26 @@ impl Preprocessor for ListingsPreprocessor {
                 &by_package,
                 &mut problems,
             );
+            if chapter.content.lines().any(|line| line.trim() == error_index::DIRECTIVE) {
+                let link = |package: &str| {
+                    numbered.get(package).map(|target| {
+                        let href = relative_link(&path, &target.chapter);
+                        format!("[Listing {}]({href}#listing-{})", target.number, target.number)
+                    })
+                };
+                let index = error_index::render(&entries, link, &source, &mut problems);
+                chapter.content = chapter
+                    .content
+                    .lines()
+                    .map(|line| {
+                        if line.trim() == error_index::DIRECTIVE {
+                            index.clone()
+                        } else {
+                            format!("{line}\n")
+                        }
+                    })
+                    .collect();
+            }
         });
         problems.into_result("listings preprocessor")?;
         Ok(book)
@@ -474,7 +498,12 @@ mod tests {
             error: None,
             panic: None,
             timing: None,
+            fixed_by: None,
+            cause: None,
+            shows: None,
             bin: Some(package.to_string()),
+            book_line: 0,
+            fixed_by_line: 0,
         }
     }
 

@@ -269,3 +269,106 @@ panels = [{ y = "bytes", title = "Bytes each", unit = "bytes" }]
         "cargo xtask bless ch01-hello",
     ]);
 }
+
+/// The error index (Appendix A) is generated: a new does-not-compile
+/// listing, shown in its chapter, gets its entry with no edit to the page.
+#[test]
+fn a_new_does_not_compile_listing_adds_its_error_index_entry() {
+    let manifest = "[package]\nname = \"ch01-mismatch-again\"\nversion = \"0.1.0\"\n\
+         edition.workspace = true\npublish.workspace = true\n\n\
+         [package.metadata.book]\nkind = \"does-not-compile\"\nerror = \"E0308\"\n\
+         fixed-by = \"ch01-adder\"\ncause = \"The fixture's second mismatch, added by a test.\"\n\n\
+         [features]\ndoes-not-compile = []\n\n\
+         [[bin]]\nname = \"ch01-mismatch-again\"\npath = \"src/main.rs\"\n\
+         required-features = [\"does-not-compile\"]\n";
+    let source = "fn main() {\n    let count: u32 = \"four\";\n    println!(\"{count}\");\n}\n";
+    // What the compiler prints for it: the first mismatch's message, at
+    // the new listing's path (the same source, so the same message).
+    let stderr = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/tiny-book/listings/ch01/mismatch/stderr.txt"),
+    )
+    .unwrap()
+    .replace("listings/ch01/mismatch/", "listings/ch01/mismatch-again/");
+    let root = Fixture::tiny_book("error-index-entry")
+        .add("listings/ch01/mismatch-again/Cargo.toml", manifest)
+        .add("listings/ch01/mismatch-again/src/main.rs", source)
+        .add("listings/ch01/mismatch-again/stderr.txt", &stderr)
+        .replace(
+            "src/ch01-basics.md",
+            "## Adder",
+            "## Mismatch again\n\n<Listing caption=\"Does not compile either\">\n\n```rust\n\
+             {{#rustdoc_include ../listings/ch01/mismatch-again/src/main.rs}}\n```\n\n\
+             </Listing>\n\n## Adder",
+        )
+        .write();
+    harness::succeeds(&harness::xtask(&root, &["test"]));
+    // `xtask test` checks its own private copy of the book; `xtask build`
+    // writes the one a reader opens, in `book/`.
+    harness::succeeds(&harness::xtask(&root, &["build"]));
+    let page = std::fs::read_to_string(root.join("book/appendix-errors.html")).unwrap();
+    // Both E0308 listings are entries under the code, each with its
+    // message, its cause, and links to it and to its fix.
+    assert!(page.contains("<h3 id=\"e0308\">"), "{page}");
+    assert_eq!(page.matches("error[E0308]: mismatched types").count(), 2, "{page}");
+    assert!(page.contains("--&gt; listings/ch01/mismatch-again/src/main.rs:2:22"), "{page}");
+    // (mdBook curls the apostrophe of "fixture's".)
+    assert!(page.contains("second mismatch, added by a test."), "{page}");
+    assert!(page.contains("href=\"ch01-basics.html#listing-1-4\""), "{page}");
+    assert!(page.contains("<code>ch01-mismatch-again</code>"), "{page}");
+    assert!(page.contains("<code>ch01-adder</code>"), "{page}");
+    // mdBook's search index holds the entry's text, so a pasted message finds it.
+    let index = std::fs::read_dir(root.join("book"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("searchindex") && name.ends_with(".js")
+        })
+        .expect("the book has a search index");
+    let search = std::fs::read_to_string(index).unwrap();
+    assert!(search.contains("The fixture"), "the search index lacks the entry's cause");
+    assert!(search.contains("mismatch-again"), "the search index lacks the entry");
+}
+
+#[test]
+fn a_fixed_by_that_points_nowhere_is_named_with_its_line() {
+    Fixture::tiny_book("fixed-by-nowhere")
+        .replace(
+            "listings/ch01/mismatch/Cargo.toml",
+            "fixed-by = \"ch01-hello\"",
+            "fixed-by = \"ch01-helo\"",
+        )
+        .test()
+        .fails_with(&[
+            "listings/ch01/mismatch/Cargo.toml:10:",
+            "fixed-by = \"ch01-helo\" names no listing of the book",
+        ]);
+}
+
+#[test]
+fn a_fix_that_does_not_pass_itself_is_rejected() {
+    Fixture::tiny_book("fixed-by-an-error")
+        .replace(
+            "listings/ch01/mismatch/Cargo.toml",
+            "fixed-by = \"ch01-hello\"",
+            "fixed-by = \"ch01-boom\"",
+        )
+        .test()
+        .fails_with(&[
+            "listings/ch01/mismatch/Cargo.toml:10:",
+            "names a `panics` listing, which does not pass itself",
+        ]);
+}
+
+#[test]
+fn an_error_listing_without_a_fix_is_told_what_to_add() {
+    Fixture::tiny_book("fixed-by-missing")
+        .replace("listings/ch01/boom/Cargo.toml", "fixed-by = \"ch01-hello\"\n", "")
+        .test()
+        .fails_with(&[
+            "listings/ch01/boom/Cargo.toml:7:",
+            "must declare `fixed-by`",
+            "add fixed-by = \"chNN-name\"",
+        ]);
+}

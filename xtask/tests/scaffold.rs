@@ -49,6 +49,21 @@ fn scaffolded_chapter_and_listings_pass_once_blessed() {
             .map(|(block, _)| block.to_string())
             .unwrap_or_else(|| panic!("no block to paste in:\n{}", outcome.stdout));
         assert!(outcome.stdout.contains("cargo xtask test"), "{}", outcome.stdout);
+        // An error listing names its fix, for the error index; the
+        // contributor points it at the listing that fixes it.
+        let manifest = root.join(format!("listings/ch02/{name}/Cargo.toml"));
+        let placeholder = format!("fixed-by = \"ch02-{name}-fixed\"");
+        let text = fs::read_to_string(&manifest).unwrap();
+        assert_eq!(
+            text.contains(&placeholder),
+            matches!(kind, "does-not-compile" | "panics"),
+            "{text}"
+        );
+        if text.contains(&placeholder) {
+            assert!(outcome.stdout.contains("`fixed-by`"), "{}", outcome.stdout);
+            let fixed = text.replace(&placeholder, "fixed-by = \"ch02-first-runs\"");
+            fs::write(&manifest, fixed).unwrap();
+        }
         // An exercise also prints its solution's block, for the solutions page.
         let (block, solution) = match block.split_once("And this on the solutions page") {
             Some((block, rest)) => {

@@ -149,7 +149,17 @@ fn declarations(cx: &mut Context) -> Result<Report> {
         let separator = if by_kind.is_empty() { "" } else { ", " };
         let _ = write!(by_kind, "{separator}{kind} {}", counts.get(&kind).copied().unwrap_or(0));
     }
-    Ok(Report::ran(format!("{} ({by_kind})", cx.listings.len()), std::mem::take(&mut cx.declared)))
+    // The error index's entries, by group (Appendix A; error_index.rs).
+    let mut indexed = String::new();
+    for group in crate::kinds::Group::ALL {
+        let n = cx.listings.iter().filter(|l| l.index_group() == Some(group)).count();
+        let separator = if indexed.is_empty() { "" } else { ", " };
+        let _ = write!(indexed, "{separator}{} {n}", group.title().to_lowercase());
+    }
+    Ok(Report::ran(
+        format!("{} ({by_kind}); error index: {indexed}", cx.listings.len()),
+        std::mem::take(&mut cx.declared),
+    ))
 }
 
 /// The chapters' sources against the listings.

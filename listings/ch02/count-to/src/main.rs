@@ -14,9 +14,11 @@ async fn async_main(count: u32) {
     println!("Done counting to {count}.");
 }
 
+// ANCHOR: block-on
 // `main` is an ordinary function: it hands the future to an executor,
 // which runs it to completion.
 fn main() {
     block_on(async_main(3));
 }
+// ANCHOR_END: block-on
 // ANCHOR_END: all

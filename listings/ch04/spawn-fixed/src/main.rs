@@ -12,6 +12,7 @@ async fn count_names(names: Arc<Vec<String>>) -> usize {
 #[tokio::main]
 async fn main() {
     // Fix for the borrow: the task gets its own handle to the data.
+    // ANCHOR: spawn-join
     let names = Arc::new(vec![String::from("ada"), String::from("grace")]);
     let task_names = Arc::clone(&names);
     let handle = tokio::spawn(async move {
@@ -19,6 +20,7 @@ async fn main() {
     });
     handle.await.unwrap();
     println!("main still has {names:?}");
+    // ANCHOR_END: spawn-join
 
     // Fix for the reference argument: the `async fn` takes an `Arc`.
     let handle = tokio::spawn(count_names(Arc::clone(&names)));

@@ -42,6 +42,7 @@ async fn naive_worker(mut work_queue: mpsc::Receiver<Work>) -> u32 {
 async fn worker(mut work_queue: mpsc::Receiver<Work>) -> u32 {
     let start = Instant::now();
     let mut iterations = 0;
+    // ANCHOR: select-timer
     // One timer for the whole loop, pinned where it stands.
     let mut report = pin!(sleep(REPORT_EVERY));
     loop {
@@ -61,6 +62,7 @@ async fn worker(mut work_queue: mpsc::Receiver<Work>) -> u32 {
             }
         }
     }
+    // ANCHOR_END: select-timer
     iterations
 }
 // ANCHOR_END: pinned

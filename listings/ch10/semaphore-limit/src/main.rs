@@ -23,6 +23,7 @@ async fn main() {
     for (id, ms) in (1..).zip(durations) {
         // Wait for one of the LIMIT permits. The permit owns a clone of
         // the Arc, so it can move into the task.
+        // ANCHOR: acquire-spawn
         let permit = Arc::clone(&semaphore)
             .acquire_owned()
             .await
@@ -39,6 +40,7 @@ async fn main() {
             drop(permit);
             result
         }));
+        // ANCHOR_END: acquire-spawn
     }
 
     let mut results = Vec::new();

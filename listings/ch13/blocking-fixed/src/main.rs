@@ -30,11 +30,13 @@ async fn main() -> Result<()> {
     let body = response.text().await?;
     println!("async client:   {body:?}");
 
+    // ANCHOR: spawn-blocking
     // Fix 2: keep the blocking code, and run it on tokio's blocking pool.
     // The first ? is for the JoinHandle (did the closure panic?), the
     // second for the request itself.
     let body =
         tokio::task::spawn_blocking(move || fetch_blocking(&url)).await??;
+    // ANCHOR_END: spawn-blocking
     println!("spawn_blocking: {body:?}");
     Ok(())
 }

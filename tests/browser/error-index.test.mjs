@@ -1,0 +1,139 @@
+// The error index (Appendix A) in mdBook's search, in headless Chromium
+// (Debian's `chromium`, driven by playwright-core): a reader who pastes an
+// error's text into the search box finds its entry and lands on it.
+//
+// `cargo xtask test` runs these with BOOK_URL set to a server it started;
+// run alone (`npm test` in this folder) they start `cargo xtask serve`.
+
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {chromium} from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const INDEX = 'appendix-a-errors.html';
+
+let server = null;
+let bookUrl = process.env.BOOK_URL || null;
+let context = null;
+let userDataDir = null;
+
+before(async () => {
+    if (!bookUrl) {
+        bookUrl = await startServer();
+    }
+    userDataDir = mkdtempSync(join(tmpdir(), 'book-search-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+            '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        ],
+    });
+    // Searching needs nothing but the book's own server.
+    await context.route(url => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname),
+        route => route.abort());
+});
+
+after(async () => {
+    if (context) {
+        await context.close();
+    }
+    if (userDataDir) {
+        rmSync(userDataDir, {recursive: true, force: true});
+    }
+    if (server) {
+        process.kill(-server.pid, 'SIGTERM');
+    }
+});
+
+function startServer() {
+    return new Promise((resolve, reject) => {
+        server = spawn('cargo', ['xtask', 'serve', '--port', '0', '--snapshot'], {
+            cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        server.stdout.on('data', chunk => {
+            out += chunk;
+            const m = out.match(/serving the book at (http:\/\/127\.0\.0\.1:\d+)\//);
+            if (m) {
+                resolve(m[1]);
+            }
+        });
+        server.on('exit', code => reject(new Error('cargo xtask serve exited with ' + code + ':\n' + out)));
+    });
+}
+
+// Types `message` into the search box of the first page, as a reader pastes
+// it, follows the result that leads into the error index, and returns the
+// heading it lands on and the text of the entry under it.
+async function searchAndLand(message) {
+    const page = await context.newPage();
+    await page.goto(`${bookUrl}/index.html`);
+    await page.locator('#mdbook-search-toggle').click();
+    await page.locator('#mdbook-searchbar').fill(message);
+    const hit = page.locator(`#mdbook-searchresults a[href*="${INDEX}"]`).first();
+    await hit.waitFor({timeout: 15000}).catch(async error => {
+        const results = await page.locator('#mdbook-searchresults').innerText();
+        throw new Error(`no search result for "${message}" leads to ${INDEX}; results:\n${results}\n${error.message}`);
+    });
+    await hit.click();
+    await page.waitForURL(url => url.pathname.endsWith('/' + INDEX) && url.hash.length > 1);
+    const landed = await page.evaluate(() => {
+        const id = decodeURIComponent(location.hash.slice(1));
+        const heading = document.getElementById(id);
+        if (!heading) {
+            return {id, tag: null, heading: '', entry: ''};
+        }
+        // The entry: what follows the heading, up to the next heading.
+        let entry = '';
+        for (let node = heading.nextElementSibling; node && !/^H[1-3]$/.test(node.tagName);
+            node = node.nextElementSibling) {
+            entry += node.textContent + '\n';
+        }
+        return {id, tag: heading.tagName, heading: heading.textContent, entry};
+    });
+    await page.close();
+    return landed;
+}
+
+test('search: an error code lands on its entry', {timeout: 60000}, async () => {
+    const landed = await searchAndLand('E0373');
+    assert.equal(landed.tag, 'H3', `landed on #${landed.id}, not an entry's heading`);
+    assert.equal(landed.heading.trim(), 'E0373');
+    assert.match(landed.entry, /error\[E0373\]: async block may outlive the current function/);
+    assert.match(landed.entry, /Shown in Listing \d+-\d+/);
+    assert.match(landed.entry, /fixed in Listing \d+-\d+/);
+});
+
+test('search: a panic message lands on its entry', {timeout: 60000}, async () => {
+    const message = 'there is no reactor running, must be called from the context of a Tokio 1.x runtime';
+    const landed = await searchAndLand(message);
+    assert.equal(landed.tag, 'H3', `landed on #${landed.id}, not an entry's heading`);
+    assert.equal(landed.heading.trim(), message);
+    assert.match(landed.entry, /thread 'main' panicked at listings\/ch02\/no-reactor\/src\/main\.rs/);
+    assert.match(landed.entry, /ch02-tokio-main/);
+});
+
+test('search: a message without a code lands on its entry', {timeout: 60000}, async () => {
+    const message = 'future cannot be sent between threads safely';
+    const landed = await searchAndLand(message);
+    assert.equal(landed.tag, 'H3', `landed on #${landed.id}, not an entry's heading`);
+    assert.equal(landed.heading.trim(), message);
+    // Every listing with that message is an entry under the one heading.
+    const count = landed.entry.split('error: future cannot be sent between threads safely').length - 1;
+    assert.ok(count >= 5, `expected the five listings with this message, found ${count}:\n${landed.entry}`);
+});
+
+test('search: a silent bug is found by its name', {timeout: 60000}, async () => {
+    const landed = await searchAndLand('a lost message');
+    assert.equal(landed.tag, 'H3', `landed on #${landed.id}, not an entry's heading`);
+    assert.match(landed.heading, /lost message/i);
+    assert.match(landed.entry, /ch10-send-in-select/);
+});
