@@ -746,3 +746,78 @@ async fn session(State(playground): State<Arc<Playground>>) -> Response {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt as _;
+
+    /// A playground whose rustc does not exist: a request that reached a
+    /// compile would fail with "starting rustc".
+    fn playground() -> Arc<Playground> {
+        Arc::new(Playground {
+            options: Options::new("/nonexistent"),
+            deps: Deps { crates: Vec::new(), search_dirs: Vec::new() },
+            rustc: PathBuf::from("/nonexistent/rustc"),
+            rustc_version: "rustc 0.0.0".into(),
+            token: "0123456789abcdef".into(),
+            work_dir: tempfile::tempdir().unwrap(),
+            runs: Semaphore::new(1),
+            waiting: AtomicUsize::new(0),
+        })
+    }
+
+    const ADDR: &str = "127.0.0.1:3000";
+
+    async fn post_without_token(router: Router, path: &str) -> (StatusCode, String) {
+        let body = r#"{"code":"fn main() {}","version":"stable","optimize":"0"}"#;
+        let request = Request::post(path)
+            .header(header::HOST, ADDR)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn every_route_that_runs_code_is_behind_the_token_check() {
+        let runs_code: Vec<&str> =
+            routes().iter().filter(|r| r.access == Access::RunsCode).map(|r| r.path).collect();
+        assert_eq!(runs_code, ["/execute", "/evaluate.json"], "the routes that run code");
+
+        let router = playground().router(ADDR.parse().unwrap()).unwrap();
+        for route in routes() {
+            let (status, body) = post_without_token(router.clone(), route.path).await;
+            match route.access {
+                Access::RunsCode => {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{}: {body}", route.path);
+                    assert!(body.contains("missing X-Playground-Token"), "{}: {body}", route.path);
+                }
+                Access::Reads => {
+                    // (`/meta/session` is GET only.)
+                    assert!(
+                        status == StatusCode::OK || status == StatusCode::METHOD_NOT_ALLOWED,
+                        "{}: {status} {body}",
+                        route.path
+                    );
+                    assert!(!body.contains("rustc ("), "{} compiled: {body}", route.path);
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_code_route_mounted_without_the_check_runs_nothing() {
+        // What someone adding a route by hand, past `routes()`, would get:
+        // the handler finds no `Authorized` and stops before compiling.
+        for (path, handler) in [("/execute", post(execute)), ("/evaluate.json", post(evaluate))] {
+            let router = Router::new().route(path, handler).with_state(playground());
+            let (status, body) = post_without_token(router, path).await;
+            assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{path}: {body}");
+            assert!(body.contains("mounted without the token check"), "{path}: {body}");
+        }
+    }
+}

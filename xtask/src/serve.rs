@@ -58,7 +58,10 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
                 "warning: the local playground is off, Run uses play.rust-lang.org: {err:#}"
             ),
         }
-        let app = app.fallback_service(ServeDir::new(&html_dir));
+        // Every request, the book's files included, gets the site's checks
+        // (its own Host only, no framing), and the accept loop its limits.
+        let app =
+            book_playground::http::site(address, app.fallback_service(ServeDir::new(&html_dir)))?;
         if playground.is_ok() {
             println!(
                 "local playground ready: Run compiles with the listings' crates on this machine"
@@ -70,8 +73,8 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
             let root = root.to_path_buf();
             tokio::task::spawn_blocking(move || rebuild_on_change(&root));
         }
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stop_signal())
+        book_playground::http::Server::new(book_playground::http::Limits::default())
+            .serve(listener, app, stop_signal())
             .await
             .context("serving the book")
     });
@@ -83,12 +86,15 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
     served
 }
 
-/// A copy of the built book in a temporary folder, removed when dropped.
+/// A copy of the built book in a private temporary folder (0700, a random
+/// name, created anew: never a folder or symlink someone else planted),
+/// removed when dropped.
 struct Snapshot(crate::files::TempDir);
 
 impl Snapshot {
     fn of(html_dir: &Path) -> Result<Snapshot> {
-        let dir = crate::files::temp_dir("book-snapshot-")?;
+        let dir = book_playground::private_dir(&std::env::temp_dir(), "book-snapshot-", 0o700)
+            .context("creating the snapshot's temporary folder")?;
         for file in crate::files::walk(html_dir) {
             let target = dir.path().join(file.strip_prefix(html_dir)?);
             if let Some(parent) = target.parent() {
