@@ -9,15 +9,18 @@
 //! - [`deps`]: the offered crates, built once at start-up.
 //! - [`sandbox`]: running a program within limits, and killing all it started.
 //! - [`Playground`]: compiling and running a Run; the HTTP routes and guards.
+//! - [`http`]: the server around the book and the playground: connection
+//!   hygiene and the checks every response gets.
 //! - [`client`]: a tiny HTTP client for the tests and the benchmark.
 
 pub mod api;
 pub mod client;
 pub mod deps;
+pub mod http;
 pub mod sandbox;
 mod server;
 
-pub use server::{ApiError, Job, Options, Playground};
+pub use server::{ApiError, Job, Options, Playground, private_dir};
 
 impl Job {
     /// A Run of a binary, as the book's pages send it.

@@ -63,35 +63,38 @@ impl Identity {
 }
 
 impl Drop for Identity {
-    /// Kills what the Run left under its uid, and hands the uid out again
-    /// only once none of it is left: a killed process keeps counting
-    /// towards its user's `RLIMIT_NPROC` until it has exited and been
-    /// reaped, so a Run given the uid of a fork flood killed a moment ago
-    /// could not even start its threads ("OS can't spawn worker thread").
-    /// A uid whose processes outlive [`UID_DRAIN`] stays out of use.
+    /// Kills everything running under the user id, and hands the id out
+    /// again only once the kernel no longer counts any task of it: a
+    /// killed process still counts against `RLIMIT_NPROC` until it has
+    /// exited and been reaped, and a Run that got the id of a fork flood
+    /// still being torn down could not start a thread ("OS can't spawn
+    /// worker thread"). Blocks until then (milliseconds; at most
+    /// [`RELEASE_TIMEOUT`], after which the id is never handed out again).
     fn drop(&mut self) {
-        kill_user(self.uid);
-        let deadline = std::time::Instant::now() + UID_DRAIN;
-        let mut left = tasks_of_user(self.uid);
-        while left > 0 && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
-            left = tasks_of_user(self.uid);
+        let deadline = std::time::Instant::now() + RELEASE_TIMEOUT;
+        loop {
+            kill_user(self.uid);
+            if tasks_of_user(self.uid) == 0 {
+                let mut slots = SLOTS_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
+                slots[self.slot] = false;
+                return;
+            }
+            if std::time::Instant::now() >= deadline {
+                eprintln!(
+                    "warning: processes of uid {} outlived their Run; that uid is not used again",
+                    self.uid
+                );
+                return;
+            }
+            // Dying processes are reaped by their parent or by init: look
+            // again in a moment.
+            std::thread::sleep(Duration::from_millis(2));
         }
-        if left > 0 {
-            eprintln!(
-                "warning: {left} task(s) of run uid {} outlived their kill for {UID_DRAIN:?}; \
-                 that uid is not used again by this playground",
-                self.uid
-            );
-            return;
-        }
-        let mut slots = SLOTS_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
-        slots[self.slot] = false;
     }
 }
 
-/// How long a released uid may take to have no process left.
-const UID_DRAIN: Duration = Duration::from_secs(10);
+/// How long a Run's user id may take to have no task left.
+const RELEASE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Kills every process running under `uid`, from a forked child that takes
 /// that uid (a process may signal its own user's processes).

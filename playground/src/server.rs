@@ -5,17 +5,17 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use futures::StreamExt as _;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -26,6 +26,7 @@ use crate::api::{
     ExecuteRequest, ExecuteResponse, SessionResponse, TOKEN_HEADER,
 };
 use crate::deps::{self, Deps};
+use crate::http;
 use crate::sandbox::{self, Confinement, Identity, Stopped};
 
 /// What the playground allows. The defaults are the ones `cargo xtask
@@ -75,10 +76,9 @@ pub struct Playground {
     rustc_version: String,
     token: String,
     /// Removed with the playground.
-    work_dir: Folder,
+    work_dir: tempfile::TempDir,
     runs: Semaphore,
     waiting: AtomicUsize,
-    counter: AtomicU64,
 }
 
 /// What a Run asks for, checked.
@@ -167,17 +167,17 @@ impl Playground {
         let (rustc, rustc_version) = find_rustc(&root)?;
         let token = random_hex(16)?;
         remove_stale_work_dirs(&std::env::temp_dir());
-        let work_dir = std::env::temp_dir().join(format!(
-            "book-playground-{}-{}",
-            std::process::id(),
-            &token[..8]
-        ));
-        let work_dir = Folder::create(work_dir.clone())
-            .with_context(|| format!("creating the playground's folder {}", work_dir.display()))?;
-        // Runs may execute under a user id of their own (see sandbox.rs),
-        // which must be able to reach its folder inside this one.
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&work_dir.0, std::fs::Permissions::from_mode(0o711))?;
+        // A random name (nothing to do with the token), created anew (never
+        // an existing folder or a symlink someone planted). Runs may execute
+        // under a user id of their own (see sandbox.rs), which must be able
+        // to pass through it to its own folder, hence 0711: it can list
+        // nothing here.
+        let work_dir = private_dir(
+            &std::env::temp_dir(),
+            &format!("book-playground-{}-", std::process::id()),
+            0o711,
+        )
+        .context("creating the playground's temporary folder")?;
         if options.max_concurrent == 0 {
             bail!("max_concurrent must be at least 1");
         }
@@ -190,7 +190,6 @@ impl Playground {
             token,
             work_dir,
             waiting: AtomicUsize::new(0),
-            counter: AtomicU64::new(0),
         }))
     }
 
@@ -242,31 +241,37 @@ impl Playground {
     }
 
     /// The routes of play.rust-lang.org's API plus `/meta/session`, guarded
-    /// for a server listening on `addr` (see [`guard`]).
+    /// for a server listening on `addr` (see [`guard`]), built from
+    /// [`routes`]: a route that runs code gets the token check there, and
+    /// nowhere else can a handler get the [`Authorized`] that a Run needs.
     ///
     /// It runs code for whoever can reach it, so it refuses to serve on an
-    /// address other machines could reach.
+    /// address other machines could reach. Mount it inside
+    /// [`crate::http::site`], which checks `Host` on every request.
     pub fn router(self: &Arc<Self>, addr: SocketAddr) -> Result<Router> {
-        if !addr.ip().is_loopback() {
-            bail!(
-                "the local playground runs any code it is sent, so it only listens on a loopback \
-                 address (127.0.0.1), not on {addr}"
-            );
-        }
-        let hosts = allowed_hosts(addr);
+        http::check_loopback(addr)?;
+        let hosts = http::allowed_hosts(addr);
         let guard_state = Arc::new(GuardState { playground: Arc::clone(self), hosts });
-        Ok(Router::new()
-            .route("/execute", post(execute))
-            .route("/evaluate.json", post(evaluate))
-            .route("/meta/crates", get(meta_crates).post(meta_crates))
-            .route("/meta/session", get(session))
+        let mut router = Router::new();
+        for route in routes() {
+            let handler = match route.access {
+                Access::Reads => route.handler,
+                Access::RunsCode => route.handler.route_layer(middleware::from_fn_with_state(
+                    Arc::clone(&guard_state),
+                    require_token,
+                )),
+            };
+            router = router.route(route.path, handler);
+        }
+        Ok(router
             .route_layer(middleware::from_fn_with_state(guard_state, guard))
             .with_state(Arc::clone(self)))
     }
 
     /// Compiles and runs a job: queued behind at most `max_concurrent`
-    /// others, turned away when the queue is full.
-    pub async fn run(&self, job: Job) -> Result<ExecuteResponse, ApiError> {
+    /// others, turned away when the queue is full. Only a request that
+    /// passed the token check has the [`Authorized`] it takes.
+    async fn run(&self, job: Job, _: &Authorized) -> Result<ExecuteResponse, ApiError> {
         let _permit = {
             let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
             let _waiting = Decrement(&self.waiting);
@@ -285,10 +290,10 @@ impl Playground {
                 .await
                 .map_err(|_| ApiError::internal("the playground is shutting down"))?
         };
-        let n = self.counter.fetch_add(1, Ordering::SeqCst);
-        let dir = Folder::create(self.work_dir.0.join(format!("run-{n}")))
+        // Removed when the Run ends, however it ends.
+        let dir = private_dir(self.work_dir.path(), "run-", 0o700)
             .map_err(|e| ApiError::internal(format!("creating a folder for the Run: {e}")))?;
-        self.compile_and_run(&job, &dir.0).await
+        self.compile_and_run(&job, dir.path()).await
     }
 
     async fn compile_and_run(&self, job: &Job, dir: &Path) -> Result<ExecuteResponse, ApiError> {
@@ -362,7 +367,10 @@ impl Playground {
         let ran = sandbox::run(program, self.options.run_timeout, self.options.output_limit)
             .await
             .map_err(|e| ApiError::internal(format!("starting the program: {e}")))?;
-        drop(identity); // kills whatever it left running under its user id
+        // Kills whatever it left running under its user id, and waits until
+        // the kernel counts none of it (see `Identity`'s drop), before the
+        // reply: the next Run never meets this one's remains.
+        let _ = tokio::task::spawn_blocking(move || drop(identity)).await;
 
         let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
         stderr.push_str(&String::from_utf8_lossy(&ran.stderr));
@@ -398,22 +406,19 @@ impl Drop for Decrement<'_> {
     }
 }
 
-/// The playground's one temporary-folder guard: its own folder, and each
-/// Run's inside it, are removed when dropped (when the Run ends, or the
-/// playground stops).
-struct Folder(PathBuf);
-
-impl Folder {
-    fn create(path: PathBuf) -> std::io::Result<Folder> {
-        std::fs::create_dir(&path)?;
-        Ok(Folder(path))
-    }
-}
-
-impl Drop for Folder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A new folder in `parent` named `prefix` and random characters, with
+/// `mode`, removed when dropped. It is made with `mkdir`, which never
+/// follows or reuses what is already there (a name taken, by a folder or a
+/// symlink planted by someone else, means another random name).
+pub fn private_dir(parent: &Path, prefix: &str, mode: u32) -> std::io::Result<tempfile::TempDir> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .permissions(std::fs::Permissions::from_mode(mode))
+        .tempdir_in(parent)?;
+    // The mode asked for, whatever the umask.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(mode))?;
+    Ok(dir)
 }
 
 /// Removes the folders of playgrounds whose process is gone (one that was
@@ -511,15 +516,6 @@ struct GuardState {
     hosts: Vec<String>,
 }
 
-fn allowed_hosts(addr: SocketAddr) -> Vec<String> {
-    let port = addr.port();
-    let mut hosts = vec![format!("{addr}")];
-    if addr.ip().is_loopback() {
-        hosts.push(format!("localhost:{port}"));
-    }
-    hosts
-}
-
 /// Who may use the playground: a request must name our own loopback host
 /// and port (a DNS-rebound name is refused); if a browser says where it
 /// comes from (`Origin`, `Sec-Fetch-Site`), it must be our own origin; and
@@ -527,7 +523,7 @@ fn allowed_hosts(addr: SocketAddr) -> Vec<String> {
 /// from `/meta/session`. No CORS headers are ever sent, so other origins
 /// cannot read any reply either.
 async fn guard(State(state): State<Arc<GuardState>>, request: Request, next: Next) -> Response {
-    if let Err(error) = check(&state, request.method(), request.uri().path(), request.headers()) {
+    if let Err(error) = check(&state, request.uri().path(), request.headers()) {
         return error.into_response();
     }
     let mut response = next.run(request).await;
@@ -543,13 +539,8 @@ async fn guard(State(state): State<Arc<GuardState>>, request: Request, next: Nex
     response
 }
 
-fn check(
-    state: &GuardState,
-    method: &Method,
-    path: &str,
-    headers: &HeaderMap,
-) -> Result<(), ApiError> {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+fn check(state: &GuardState, path: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+    let host = http::single(headers, &header::HOST)?.and_then(|h| h.to_str().ok()).unwrap_or("");
     if !state.hosts.iter().any(|allowed| allowed.eq_ignore_ascii_case(host)) {
         return Err(ApiError::forbidden(format!(
             "Host '{host}' is not this playground's address ({}); the playground only answers requests \
@@ -557,7 +548,7 @@ fn check(
             state.hosts.join(" or ")
         )));
     }
-    if let Some(origin) = headers.get(header::ORIGIN) {
+    if let Some(origin) = http::single(headers, &header::ORIGIN)? {
         let origin = origin.to_str().unwrap_or("");
         if !origin.eq_ignore_ascii_case(&format!("http://{host}")) {
             return Err(ApiError::forbidden(format!(
@@ -565,7 +556,7 @@ fn check(
             )));
         }
     }
-    if let Some(site) = headers.get("sec-fetch-site") {
+    if let Some(site) = http::single(headers, &HeaderName::from_static("sec-fetch-site"))? {
         let site = site.to_str().unwrap_or("");
         if site != "same-origin" && site != "none" {
             return Err(ApiError::forbidden(format!(
@@ -576,7 +567,7 @@ fn check(
     if path == "/meta/session" {
         // Only a script's fetch may read the token, never a <script>,
         // <img> or frame that loads it.
-        if let Some(dest) = headers.get("sec-fetch-dest") {
+        if let Some(dest) = http::single(headers, &HeaderName::from_static("sec-fetch-dest"))? {
             let dest = dest.to_str().unwrap_or("");
             if dest != "empty" {
                 return Err(ApiError::forbidden(format!(
@@ -585,21 +576,68 @@ fn check(
             }
         }
     }
-    let runs_code = *method == Method::POST && (path == "/execute" || path == "/evaluate.json");
-    if runs_code {
-        let token = headers.get(TOKEN_HEADER).map(|t| t.as_bytes()).unwrap_or(b"");
-        if token.is_empty() {
-            return Err(ApiError::forbidden(
-                "missing X-Playground-Token header: a page gets the token from GET /meta/session",
-            ));
-        }
-        if !constant_time_eq(token, state.playground.token.as_bytes()) {
-            return Err(ApiError::forbidden(
-                "wrong X-Playground-Token: the playground was restarted? reload the page",
-            ));
-        }
-    }
     Ok(())
+}
+
+/// Proof that a request carried the per-launch token: made only by
+/// [`require_token`], required by [`Playground::run`].
+#[derive(Clone)]
+struct Authorized(());
+
+/// The token check of every route that runs code ([`Access::RunsCode`]).
+async fn require_token(
+    State(state): State<Arc<GuardState>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let token = match http::single(request.headers(), &HeaderName::from_static(TOKEN_HEADER)) {
+        Ok(token) => token.map(|t| t.as_bytes()).unwrap_or(b""),
+        Err(error) => return error.into_response(),
+    };
+    if token.is_empty() {
+        return ApiError::forbidden(
+            "missing X-Playground-Token header: a page gets the token from GET /meta/session",
+        )
+        .into_response();
+    }
+    if !constant_time_eq(token, state.playground.token.as_bytes()) {
+        return ApiError::forbidden(
+            "wrong X-Playground-Token: the playground was restarted? reload the page",
+        )
+        .into_response();
+    }
+    request.extensions_mut().insert(Authorized(()));
+    next.run(request).await
+}
+
+/// What a route may do, and so which checks it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Answers from what the server knows (the crates, the session).
+    Reads,
+    /// Compiles and runs the request's code: only with the token.
+    RunsCode,
+}
+
+struct Route {
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<Arc<Playground>>,
+}
+
+/// The playground's routes, each with what it may do. The one table the
+/// router is built from.
+fn routes() -> Vec<Route> {
+    vec![
+        Route { path: "/execute", access: Access::RunsCode, handler: post(execute) },
+        Route { path: "/evaluate.json", access: Access::RunsCode, handler: post(evaluate) },
+        Route {
+            path: "/meta/crates",
+            access: Access::Reads,
+            handler: get(meta_crates).post(meta_crates),
+        },
+        Route { path: "/meta/session", access: Access::Reads, handler: get(session) },
+    ]
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -660,8 +698,13 @@ async fn run_request<R: DeserializeOwned>(
     to_job: fn(R) -> Result<Job, ApiError>,
 ) -> Result<ExecuteResponse, ApiError> {
     let (parts, body) = request.into_parts();
+    // Only the token check puts it there (a route mounted without the
+    // check fails here, closed).
+    let authorized = parts.extensions.get::<Authorized>().cloned().ok_or_else(|| {
+        ApiError::internal("this route runs code but was mounted without the token check")
+    })?;
     let request: R = read_json(body, &parts.headers, playground.options.body_limit).await?;
-    playground.run(to_job(request)?).await
+    playground.run(to_job(request)?, &authorized).await
 }
 
 async fn execute(State(playground): State<Arc<Playground>>, request: Request) -> Response {
@@ -702,4 +745,79 @@ async fn session(State(playground): State<Arc<Playground>>) -> Response {
             run_timeout_secs: playground.options.run_timeout.as_secs(),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt as _;
+
+    /// A playground whose rustc does not exist: a request that reached a
+    /// compile would fail with "starting rustc".
+    fn playground() -> Arc<Playground> {
+        Arc::new(Playground {
+            options: Options::new("/nonexistent"),
+            deps: Deps { crates: Vec::new(), search_dirs: Vec::new() },
+            rustc: PathBuf::from("/nonexistent/rustc"),
+            rustc_version: "rustc 0.0.0".into(),
+            token: "0123456789abcdef".into(),
+            work_dir: tempfile::tempdir().unwrap(),
+            runs: Semaphore::new(1),
+            waiting: AtomicUsize::new(0),
+        })
+    }
+
+    const ADDR: &str = "127.0.0.1:3000";
+
+    async fn post_without_token(router: Router, path: &str) -> (StatusCode, String) {
+        let body = r#"{"code":"fn main() {}","version":"stable","optimize":"0"}"#;
+        let request = Request::post(path)
+            .header(header::HOST, ADDR)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn every_route_that_runs_code_is_behind_the_token_check() {
+        let runs_code: Vec<&str> =
+            routes().iter().filter(|r| r.access == Access::RunsCode).map(|r| r.path).collect();
+        assert_eq!(runs_code, ["/execute", "/evaluate.json"], "the routes that run code");
+
+        let router = playground().router(ADDR.parse().unwrap()).unwrap();
+        for route in routes() {
+            let (status, body) = post_without_token(router.clone(), route.path).await;
+            match route.access {
+                Access::RunsCode => {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{}: {body}", route.path);
+                    assert!(body.contains("missing X-Playground-Token"), "{}: {body}", route.path);
+                }
+                Access::Reads => {
+                    // (`/meta/session` is GET only.)
+                    assert!(
+                        status == StatusCode::OK || status == StatusCode::METHOD_NOT_ALLOWED,
+                        "{}: {status} {body}",
+                        route.path
+                    );
+                    assert!(!body.contains("rustc ("), "{} compiled: {body}", route.path);
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_code_route_mounted_without_the_check_runs_nothing() {
+        // What someone adding a route by hand, past `routes()`, would get:
+        // the handler finds no `Authorized` and stops before compiling.
+        for (path, handler) in [("/execute", post(execute)), ("/evaluate.json", post(evaluate))] {
+            let router = Router::new().route(path, handler).with_state(playground());
+            let (status, body) = post_without_token(router, path).await;
+            assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{path}: {body}");
+            assert!(body.contains("mounted without the token check"), "{path}: {body}");
+        }
+    }
 }

@@ -484,3 +484,305 @@ fn a_killed_playgrounds_folder_is_removed_by_the_next_one() {
     assert!(!stale.exists(), "{} was left in place", stale.display());
     drop(playground);
 }
+
+// ------------------------------------------------- connection hygiene ----
+
+/// Raises this process's soft limit on open files to `want` (the tests'
+/// attacker and the server under attack share the process).
+fn allow_open_files(want: u64) {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit and setrlimit only read and write `limit`.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        if limit.rlim_cur < want as libc::rlim_t {
+            assert!(
+                limit.rlim_max >= want as libc::rlim_t,
+                "this test needs {want} open files; the hard limit is {}",
+                limit.rlim_max
+            );
+            limit.rlim_cur = want as libc::rlim_t;
+            assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &limit), 0);
+        }
+    }
+}
+
+#[test]
+fn a_thousand_idle_connections_do_not_keep_a_run_out() {
+    use std::io::Read as _;
+    // The server's own limits, as `cargo xtask serve` uses them.
+    let limits = book_playground::http::Limits::default();
+    let server = common::start_with(test_options(), limits.clone());
+    allow_open_files(4096);
+    // Another local process opens 1,000 connections and sends nothing.
+    let idle: Vec<std::net::TcpStream> = (0..1000)
+        .map(|i| {
+            std::net::TcpStream::connect(server.addr)
+                .unwrap_or_else(|e| panic!("idle connection {i}: {e}"))
+        })
+        .collect();
+    // Then the reader clicks Run.
+    let reply = server.execute("fn main() { println!(\"after the idle sockets\"); }");
+    assert_eq!(reply["success"], true, "{reply:#}");
+    assert_eq!(reply["stdout"], "after the idle sockets\n", "{reply:#}");
+
+    let stats = server.http.stats();
+    assert!(
+        stats.open <= limits.max_connections,
+        "{} connections open, over the cap of {}",
+        stats.open,
+        limits.max_connections
+    );
+    // The Run's connection came after all 1,000 (the kernel hands them
+    // out in order), so each of those beyond the cap made room by closing
+    // an idle one.
+    assert!(
+        stats.evicted >= (1000 - limits.max_connections) as u64,
+        "only {} idle connections were closed: {stats:?}",
+        stats.evicted
+    );
+    // And the attacker sees it: its sockets beyond the cap were closed
+    // (a closed socket reads end-of-file at once; one still open would
+    // wait, so each is asked with a short timeout, again until enough are
+    // closed or 30 s have passed).
+    let mut open = idle;
+    let mut closed = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while closed < 1000 - limits.max_connections && Instant::now() < deadline {
+        open.retain_mut(|socket| {
+            socket.set_read_timeout(Some(Duration::from_millis(5))).unwrap();
+            let mut byte = [0u8; 1];
+            let gone = match socket.read(&mut byte) {
+                Ok(0) => true,
+                Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+                Ok(_) => false,
+            };
+            closed += usize::from(gone);
+            !gone
+        });
+    }
+    assert!(
+        closed >= 1000 - limits.max_connections,
+        "only {closed} of the 1,000 idle sockets were closed by the server"
+    );
+    server.assert_still_serving();
+}
+
+#[test]
+fn a_slowloris_client_is_cut_off_at_the_header_timeout() {
+    use std::io::Write as _;
+    let limits = book_playground::http::Limits {
+        header_timeout: Duration::from_secs(2),
+        ..book_playground::http::Limits::default()
+    };
+    let server = common::start_with(test_options(), limits);
+    // A request head that, one byte every 50 ms, would take 60 s to send.
+    let head = format!(
+        "GET /index.html HTTP/1.1\r\nHost: {}\r\nX-Slow: {}\r\n\r\n",
+        server.addr,
+        "a".repeat(1200)
+    );
+    let mut socket = std::net::TcpStream::connect(server.addr).unwrap();
+    socket.set_nodelay(true).unwrap();
+    let started = Instant::now();
+    let mut cut_after = None;
+    for (sent, byte) in head.as_bytes().iter().enumerate() {
+        if socket.write_all(&[*byte]).is_err() {
+            cut_after = Some((sent, started.elapsed()));
+            break;
+        }
+        // Pacing the attack, not waiting for anything.
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (sent, took) = cut_after.unwrap_or_else(|| {
+        panic!("the server read the whole {}-byte head, one byte at a time", head.len())
+    });
+    assert!(
+        took >= Duration::from_secs(1),
+        "cut off after {took:?}, before the 2 s header timeout ({sent} bytes sent)"
+    );
+    assert!(
+        took < Duration::from_secs(30),
+        "cut off only after {took:?} ({sent} bytes), not near the 2 s header timeout"
+    );
+    server.assert_still_serving();
+}
+
+#[test]
+fn static_files_get_the_host_check_and_anti_framing_headers() {
+    let page = server().get("/index.html", &[]);
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert_eq!(page.text(), "<p>a page of the book</p>");
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert_eq!(page.header("content-security-policy"), Some("frame-ancestors 'none'"));
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+
+    // A DNS-rebinding page asks for the book's files: refused too.
+    let host = format!("evil.example:{}", server().addr.port());
+    let page = server().get("/index.html", &[("Host", &host)]);
+    assert_eq!(page.status, 403, "{}", page.text());
+    assert!(!page.text().contains("a page of the book"), "{}", page.text());
+    assert!(error_of(&page).contains(&format!("Host '{host}' is not this playground's address")));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"), "error replies too");
+
+    // Every reply of the playground's API too, errors included.
+    for response in [
+        server().get("/meta/crates", &[]),
+        server().post("/execute", HELLO.as_bytes(), &[("X-Playground-Token", "")]),
+        server().get("/no/such/file.html", &[]),
+    ] {
+        assert_eq!(response.header("x-frame-options"), Some("DENY"), "{response:?}");
+        assert_eq!(
+            response.header("content-security-policy"),
+            Some("frame-ancestors 'none'"),
+            "{response:?}"
+        );
+    }
+}
+
+#[test]
+fn a_repeated_host_or_origin_is_refused() {
+    let own = server().addr.to_string();
+    let origin = format!("http://{own}");
+    // Our own Host first, another second (or the other way round): a proxy
+    // and the server could each believe a different one.
+    for hosts in [[own.as_str(), "evil.example"], ["evil.example", own.as_str()]] {
+        for path in ["/index.html", "/meta/session"] {
+            let response = server().get(path, &[("Host", hosts[0]), ("Host", hosts[1])]);
+            assert_eq!(response.status, 400, "{path} with Host {hosts:?}: {}", response.text());
+            assert!(
+                error_of(&response).contains("more than one host header"),
+                "{}",
+                response.text()
+            );
+        }
+    }
+    // Even the same Host twice.
+    let response = server().get("/index.html", &[("Host", &own), ("Host", &own)]);
+    assert_eq!(response.status, 400, "{}", response.text());
+
+    let token = server().token();
+    let response = client::request(
+        server().addr,
+        "POST",
+        "/execute",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Playground-Token", &token),
+            ("Origin", &origin),
+            ("Origin", "http://evil.example"),
+        ],
+        HELLO.as_bytes(),
+        Duration::from_secs(60),
+    )
+    .unwrap();
+    assert_eq!(response.status, 400, "{}", response.text());
+    assert!(error_of(&response).contains("more than one origin header"), "{}", response.text());
+    server().assert_still_serving();
+}
+
+// ------------------------------------------------------------ folders ----
+
+#[test]
+fn a_runs_folder_is_private_and_its_name_random() {
+    let code = r#"
+use std::os::unix::fs::PermissionsExt;
+fn main() {
+    let dir = std::env::current_dir().unwrap();
+    let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o7777;
+    let parent = std::fs::metadata(dir.parent().unwrap()).unwrap().permissions().mode() & 0o7777;
+    println!("{} {mode:o} {parent:o}", dir.display());
+}
+"#;
+    let token = server().token();
+    let mut names = Vec::new();
+    for _ in 0..2 {
+        let reply = server().execute(code);
+        assert_eq!(reply["success"], true, "{reply:#}");
+        let stdout = reply["stdout"].as_str().unwrap().trim().to_string();
+        let words: Vec<&str> = stdout.split(' ').collect();
+        let [dir, mode, parent_mode] = words[..] else { panic!("unexpected output {stdout:?}") };
+        assert_eq!(mode, "700", "the Run's folder {dir} is readable by others");
+        assert_eq!(parent_mode, "711", "others may list the playground's folder of {dir}");
+        // No part of the path gives away any 8 characters of the token.
+        for window in token.as_bytes().windows(8) {
+            let piece = std::str::from_utf8(window).unwrap();
+            assert!(!dir.contains(piece), "{dir} contains {piece}, a piece of the token");
+        }
+        let name = dir.rsplit('/').next().unwrap().to_string();
+        assert!(name.starts_with("run-") && name.len() >= 10, "{name}");
+        names.push(name);
+    }
+    assert_ne!(names[0], names[1], "two Runs got the same folder name");
+}
+
+#[test]
+fn a_planted_snapshot_folder_or_symlink_is_not_used() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    // Another user's preparations: the predictable names `serve --snapshot`
+    // once used, as a folder they own and as a symlink to their folder.
+    let tmp = std::env::temp_dir();
+    let attacker = tempfile::tempdir().unwrap();
+    let planted_link = tmp.join(format!("book-snapshot-{}", std::process::id()));
+    let planted_dir = tmp.join(format!("book-snapshot-{}", std::process::id() + 1));
+    let _ = std::fs::remove_file(&planted_link);
+    let _ = std::fs::remove_dir_all(&planted_dir);
+    std::os::unix::fs::symlink(attacker.path(), &planted_link).unwrap();
+    std::fs::create_dir(&planted_dir).unwrap();
+    std::fs::set_permissions(&planted_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+
+    // What `serve --snapshot` makes its folder with.
+    let snapshot = book_playground::private_dir(&tmp, "book-snapshot-", 0o700).unwrap();
+    std::fs::write(snapshot.path().join("index.html"), "the book").unwrap();
+
+    let path = snapshot.path();
+    assert_ne!(path, planted_link);
+    assert_ne!(path, planted_dir);
+    let meta = std::fs::symlink_metadata(path).unwrap();
+    assert!(meta.is_dir() && !meta.file_type().is_symlink(), "{} is not a folder", path.display());
+    assert_eq!(meta.mode() & 0o7777, 0o700, "{} is open to others", path.display());
+    // SAFETY: geteuid has no preconditions.
+    assert_eq!(meta.uid(), unsafe { libc::geteuid() });
+    assert_eq!(
+        std::fs::read_dir(attacker.path()).unwrap().count(),
+        0,
+        "the book was written into the attacker's folder"
+    );
+    assert_eq!(std::fs::read_dir(&planted_dir).unwrap().count(), 0);
+    std::fs::remove_file(&planted_link).unwrap();
+    std::fs::remove_dir(&planted_dir).unwrap();
+}
+
+// ----------------------------------------------------- process floods ----
+
+#[test]
+fn a_run_right_after_a_process_flood_succeeds() {
+    // Its own playground with one Run at a time: the Run after the flood
+    // gets the flood's slot (and, as root, its user id).
+    let mut options = test_options();
+    options.max_concurrent = 1;
+    let server = start(options);
+    let flood = r#"
+use std::process::Command;
+fn main() {
+    let me = std::env::current_exe().unwrap();
+    loop { let _ = Command::new(&me).arg("copy").spawn(); }
+}
+"#;
+    // A tokio runtime with worker threads, as the book's listings start.
+    let after = r#"
+#[tokio::main(flavor = "multi_thread", worker_threads = 4)]
+async fn main() {
+    let handles: Vec<_> = (0..8).map(|i| tokio::task::spawn_blocking(move || i)).collect();
+    let mut sum = 0;
+    for h in handles { sum += h.await.unwrap(); }
+    println!("sum {sum}");
+}
+"#;
+    for round in 0..3 {
+        let reply = server.execute(flood);
+        assert_eq!(reply["exitDetail"], "timed out after 3 s", "round {round}: {reply:#}");
+        let reply = server.execute(after);
+        assert_eq!(reply["success"], true, "round {round}: the Run after a flood: {reply:#}");
+        assert_eq!(reply["stdout"], "sum 28\n", "round {round}: {reply:#}");
+    }
+}

@@ -64,7 +64,10 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
                 "warning: the local playground is off, Run uses play.rust-lang.org: {err:#}"
             ),
         }
-        let app = app.fallback_service(ServeDir::new(&html_dir));
+        // Every request, the book's files included, gets the site's checks
+        // (its own Host only, no framing), and the accept loop its limits.
+        let app =
+            book_playground::http::site(address, app.fallback_service(ServeDir::new(&html_dir)))?;
         if playground.is_ok() {
             println!(
                 "local playground ready: Run compiles with the listings' crates on this machine"
@@ -76,8 +79,8 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
             let root = root.to_path_buf();
             tokio::task::spawn_blocking(move || rebuild_on_change(&root));
         }
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stop_signal())
+        book_playground::http::Server::new(book_playground::http::Limits::default())
+            .serve(listener, app, stop_signal())
             .await
             .context("serving the book")
     });

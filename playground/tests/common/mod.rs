@@ -8,11 +8,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use book_playground::client::{self, HttpResponse};
+use book_playground::http::{self, Limits};
 use book_playground::{Options, Playground};
 
 pub struct Server {
     pub addr: SocketAddr,
     pub playground: Arc<Playground>,
+    pub http: Arc<http::Server>,
+    /// The static files served next to the playground, as `serve` serves
+    /// the book: `index.html` says "a page of the book".
+    pub static_dir: tempfile::TempDir,
     // Keeps the server's runtime (and so the server) alive.
     _runtime: tokio::runtime::Runtime,
 }
@@ -34,6 +39,16 @@ pub fn test_options() -> Options {
 }
 
 pub fn start(options: Options) -> Server {
+    start_with(options, Limits::default())
+}
+
+/// As `cargo xtask serve` does it: the site (a folder of static files and
+/// the playground) behind the site's checks, served by the playground's
+/// accept loop with `limits`.
+pub fn start_with(options: Options, limits: Limits) -> Server {
+    let static_dir = tempfile::tempdir().expect("a folder for static files");
+    std::fs::write(static_dir.path().join("index.html"), "<p>a page of the book</p>")
+        .expect("writing index.html");
     let playground = Playground::start(options).expect("starting the playground");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -45,10 +60,14 @@ pub fn start(options: Options) -> Server {
         .expect("binding 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
     let router = playground.router(addr).expect("a loopback address");
+    let app = router.fallback_service(tower_http::services::ServeDir::new(static_dir.path()));
+    let app = http::site(addr, app).expect("a loopback address");
+    let server = http::Server::new(limits);
+    let serving = Arc::clone(&server);
     runtime.spawn(async move {
-        axum::serve(listener, router).await.expect("serving");
+        serving.serve(listener, app, std::future::pending()).await.expect("serving");
     });
-    Server { addr, playground, _runtime: runtime }
+    Server { addr, playground, http: server, static_dir, _runtime: runtime }
 }
 
 impl Server {
