@@ -765,7 +765,9 @@ fn a_run_right_after_a_process_flood_succeeds() {
 use std::process::Command;
 fn main() {
     let me = std::env::current_exe().unwrap();
-    loop { let _ = Command::new(&me).arg("copy").spawn(); }
+    // "again", not "copy": the fork-flood test looks for " copy" processes
+    // left behind, and tests run at the same time in one process.
+    loop { let _ = Command::new(&me).arg("again").spawn(); }
 }
 "#;
     // A tokio runtime with worker threads, as the book's listings start.
