@@ -10,18 +10,15 @@
 
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {createRequire} from 'node:module';
 import {chromium} from 'playwright-core';
+import {ROOT, CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, stopServer} from './book.mjs';
 
 const {sourceHash} = createRequire(import.meta.url)('../../theme/edits.js');
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const CHAPTER = 'ch02-async-await.html';
 // Shown from its `main` anchor: the lines above it are hidden on the page.
 const LISTING = 'ch02-tokio-main-by-hand';
@@ -31,21 +28,15 @@ const KEY = `async-rust-book/edit/v1/${LISTING}/1`;
 const EXERCISE_CHAPTER = 'ch14-mini-runtime.html';
 const EXERCISE = 'ch14-ex-timeout';
 
-let server = null;
-let bookUrl = process.env.BOOK_URL || null;
+let bookUrl = null;
 let browser = null;
 
 before(async () => {
-    if (!bookUrl) {
-        bookUrl = await startServer();
-    }
+    bookUrl = await startBook();
     browser = await chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
-        args: [
-            '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        ],
+        args: CHROMIUM_ARGS,
     });
 });
 
@@ -53,33 +44,14 @@ after(async () => {
     if (browser) {
         await browser.close();
     }
-    if (server) {
-        process.kill(-server.pid, 'SIGTERM');
-    }
+    stopServer();
 });
-
-function startServer() {
-    return new Promise((resolve, reject) => {
-        server = spawn('cargo', ['xtask', 'serve', '--port', '0', '--snapshot'], {
-            cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let out = '';
-        server.stdout.on('data', chunk => {
-            out += chunk;
-            const m = out.match(/serving the book at (http:\/\/127\.0\.0\.1:\d+)\//);
-            if (m) {
-                resolve(m[1]);
-            }
-        });
-        server.on('exit', code => reject(new Error('cargo xtask serve exited with ' + code + ':\n' + out)));
-    });
-}
 
 // A fresh browser profile per test (its own localStorage), that refuses
 // every request off this machine.
 async function freshContext() {
     const context = await browser.newContext();
-    await context.route(url => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname),
+    await context.route(url => !isLocal(url),
         route => route.abort());
     return context;
 }

@@ -7,37 +7,28 @@
 
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
+import {CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, stopServer} from './book.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const INDEX = 'appendix-a-errors.html';
 
-let server = null;
-let bookUrl = process.env.BOOK_URL || null;
+let bookUrl = null;
 let context = null;
 let userDataDir = null;
 
 before(async () => {
-    if (!bookUrl) {
-        bookUrl = await startServer();
-    }
+    bookUrl = await startBook();
     userDataDir = mkdtempSync(join(tmpdir(), 'book-search-'));
     context = await chromium.launchPersistentContext(userDataDir, {
         executablePath: CHROMIUM,
         headless: true,
-        args: [
-            '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        ],
+        args: CHROMIUM_ARGS,
     });
     // Searching needs nothing but the book's own server.
-    await context.route(url => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname),
+    await context.route(url => !isLocal(url),
         route => route.abort());
 });
 
@@ -48,27 +39,8 @@ after(async () => {
     if (userDataDir) {
         rmSync(userDataDir, {recursive: true, force: true});
     }
-    if (server) {
-        process.kill(-server.pid, 'SIGTERM');
-    }
+    stopServer();
 });
-
-function startServer() {
-    return new Promise((resolve, reject) => {
-        server = spawn('cargo', ['xtask', 'serve', '--port', '0', '--snapshot'], {
-            cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let out = '';
-        server.stdout.on('data', chunk => {
-            out += chunk;
-            const m = out.match(/serving the book at (http:\/\/127\.0\.0\.1:\d+)\//);
-            if (m) {
-                resolve(m[1]);
-            }
-        });
-        server.on('exit', code => reject(new Error('cargo xtask serve exited with ' + code + ':\n' + out)));
-    });
-}
 
 // Types `message` into the search box of the first page, as a reader pastes
 // it, follows the result that leads into the error index, and returns the

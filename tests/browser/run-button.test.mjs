@@ -11,15 +11,12 @@
 
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
+import {ROOT, CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, stopServer} from './book.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // A chapter with a tokio listing, and that listing.
 const CHAPTER = 'ch02-async-await.html';
 const LISTING = 'ch02-tokio-main';
@@ -27,23 +24,17 @@ const LISTING_DIR = 'listings/ch02/tokio-main';
 // Where the page pretends to be published, for the online tests.
 const PUBLIC = 'http://async-rust-book.test';
 
-let server = null;
-let bookUrl = process.env.BOOK_URL || null;
+let bookUrl = null;
 let context = null;
 let userDataDir = null;
 
 before(async () => {
-    if (!bookUrl) {
-        bookUrl = await startServer();
-    }
+    bookUrl = await startBook();
     userDataDir = mkdtempSync(join(tmpdir(), 'book-browser-'));
     context = await chromium.launchPersistentContext(userDataDir, {
         executablePath: CHROMIUM,
         headless: true,
-        args: [
-            '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        ],
+        args: CHROMIUM_ARGS,
     });
     // Nothing in these tests may reach the internet: whatever is not
     // handled by a test's own route is refused here.
@@ -57,31 +48,8 @@ after(async () => {
     if (userDataDir) {
         rmSync(userDataDir, {recursive: true, force: true});
     }
-    if (server) {
-        process.kill(-server.pid, 'SIGTERM');
-    }
+    stopServer();
 });
-
-function isLocal(url) {
-    return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-}
-
-function startServer() {
-    return new Promise((resolve, reject) => {
-        server = spawn('cargo', ['xtask', 'serve', '--port', '0', '--snapshot'], {
-            cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let out = '';
-        server.stdout.on('data', chunk => {
-            out += chunk;
-            const m = out.match(/serving the book at (http:\/\/127\.0\.0\.1:\d+)\//);
-            if (m) {
-                resolve(m[1]);
-            }
-        });
-        server.on('exit', code => reject(new Error('cargo xtask serve exited with ' + code + ':\n' + out)));
-    });
-}
 
 // The listing's <pre>, with its buttons showing (they appear on hover).
 async function listing(page, pkg = LISTING) {
