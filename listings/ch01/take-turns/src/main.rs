@@ -14,7 +14,7 @@ async fn polite(name: &str, start: Instant, wait_ms: u64) {
 async fn greedy(name: &str, start: Instant) {
     for step in 1..=3 {
         println!("{:>4} ms  {name}: step {step}", start.elapsed().as_millis());
-        std::thread::sleep(Duration::from_millis(300)); // blocks the thread
+        std::thread::sleep(Duration::from_millis(600)); // blocks the thread
     }
 }
 
@@ -23,7 +23,7 @@ async fn careful(name: &str, start: Instant) {
     for step in 1..=3 {
         println!("{:>4} ms  {name}: step {step}", start.elapsed().as_millis());
         tokio::task::spawn_blocking(|| {
-            std::thread::sleep(Duration::from_millis(300)); // blocks that one
+            std::thread::sleep(Duration::from_millis(600)); // blocks that one
         })
         .await // this task waits here; the runtime's thread is free
         .unwrap();
