@@ -343,8 +343,8 @@ pub fn soak(root: &Path, options: &Options) -> Result<()> {
         options.load
     );
     println!("soak: failures per check (of {} runs):", options.runs);
-    for (name, _) in crate::run::CHECKS {
-        println!("  {name:<9} {}", failures.remove(*name).unwrap_or(0));
+    for name in crate::run::check_names() {
+        println!("  {name:<9} {}", failures.remove(name).unwrap_or(0));
     }
     for (other, count) in &failures {
         println!("  {other} {count}");

@@ -1,9 +1,15 @@
 //! `cargo xtask test` and `cargo xtask bless`: build every listing, run it
 //! as its kind says, and compare what it does with what the book shows.
 //!
-//! `test` is a list of checks ([`CHECKS`]), run in order; each reports in
-//! one shape ([`outcome::Outcome`]), and the run ends with every problem,
-//! a summary line per check, and `xtask: N passed, M failed`.
+//! `test` is a list of checks in two stages. The first ([`FIRST`]) runs in
+//! order: quick checks of the sources, then one build of everything. The
+//! second ([`LANES`]) reads what the first learned and runs its lanes at the
+//! same time, each lane's checks in order: most of their time is spent
+//! waiting (on a listing's timers, a fixture book's cargo, a browser), so
+//! on two cores they finish in about the time of the longest lane. Each
+//! check reports in one shape ([`outcome::Outcome`]), and the run ends with
+//! every problem, a summary line per check in the order they are declared
+//! here, and `xtask: N passed, M failed`.
 
 mod bless;
 mod build;
@@ -13,7 +19,7 @@ mod verify;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
@@ -27,7 +33,7 @@ use crate::listings::{self, Listing};
 use crate::problems::Problems;
 use crate::{browser, checks, lint};
 
-/// What the checks learn and hand on to later checks.
+/// What the first stage's checks learn and hand on to the second's.
 pub struct Context<'a> {
     root: &'a Path,
     /// The listings named on the command line (none: all).
@@ -40,6 +46,12 @@ pub struct Context<'a> {
     /// The workspace build: test executables, or why there are none.
     executables: Option<Executables>,
     compiled: HashMap<String, Compiled>,
+}
+
+/// What a lane's checks hand on to the next check in the same lane.
+#[derive(Default)]
+pub struct Lane {
+    /// The book `book` built, for `links` and `pages`.
     book: Option<Built>,
 }
 
@@ -61,10 +73,15 @@ impl Context<'_> {
     }
 }
 
-type Check = fn(&mut Context) -> Result<Report>;
+/// A check of the first stage: it may record what it learns in the context.
+type First = fn(&mut Context) -> Result<Report>;
+/// A check of the second stage: it reads the context, and hands on to the
+/// checks after it in its lane.
+type Then = fn(&Context, &mut Lane) -> Result<Report>;
 
-/// Every check of `cargo xtask test`, in the order they run.
-pub const CHECKS: &[(&str, Check)] = &[
+/// The first stage, in order: what every later check needs (the listings'
+/// declarations, one build of everything) and quick checks of the sources.
+pub const FIRST: &[(&str, First)] = &[
     ("listings", declarations),
     ("sources", sources),
     ("charts", charts),
@@ -73,16 +90,32 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("spelling", |cx| lint(cx, lint::spelling)),
     ("workflows", |cx| lint(cx, lint::workflows)),
     ("build", build),
-    ("outputs", outputs),
-    ("errors", errors),
-    ("tests", tests),
-    ("tools", tools),
-    ("book", book),
-    ("links", links),
-    ("pages", pages),
-    ("script", |cx| Ok(browser::page_script(cx.root))),
-    ("browser", |cx| cx.partial().map_or_else(|| Ok(browser::run(cx.root)), Ok)),
 ];
+
+/// The second stage: lanes that run at the same time, each in order. A
+/// check that must not share the machine with another (none does: the
+/// listings that measure real time are written to keep their order under
+/// load, and `cargo xtask soak --load 2` checks that they do) would need a
+/// lane of its own after this stage.
+pub const LANES: &[&[(&str, Then)]] = &[
+    &[("outputs", outputs), ("errors", errors), ("tests", tests)],
+    &[("tools", tools)],
+    &[
+        ("book", book),
+        ("links", links),
+        ("pages", pages),
+        ("script", |cx, _| Ok(browser::page_script(cx.root))),
+    ],
+    &[("browser", |cx, _| cx.partial().map_or_else(|| Ok(browser::run(cx.root)), Ok))],
+];
+
+/// Every check's name, in the order the summary lists them.
+pub fn check_names() -> impl Iterator<Item = &'static str> {
+    FIRST
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(LANES.iter().flat_map(|lane| lane.iter().map(|(name, _)| *name)))
+}
 
 /// `cargo xtask test [package...]`. With names, only those listings are
 /// built and verified (the quick loop while writing one); every book-wide
@@ -99,15 +132,49 @@ pub fn test(root: &Path, only: &[String]) -> Result<()> {
         selected,
         executables: None,
         compiled: HashMap::new(),
-        book: None,
     };
     let mut outcomes = Vec::new();
-    for (name, check) in CHECKS {
+    for (name, check) in FIRST {
         eprintln!("{name} ...");
-        let check_started = Instant::now();
-        let report = check(&mut cx);
-        outcomes.push(Outcome::new(name, report, check_started.elapsed()));
+        let (report, time) = timed(|| check(&mut cx));
+        outcomes.push(Outcome::new(name, report, time));
     }
+    let cx = &cx;
+    let lanes: Vec<Vec<Outcome>> = std::thread::scope(|scope| {
+        let running: Vec<_> = LANES
+            .iter()
+            .map(|lane| {
+                let handle = scope.spawn(move || {
+                    let mut state = Lane::default();
+                    let mut outcomes = Vec::new();
+                    for (name, check) in *lane {
+                        eprintln!("{name} ...");
+                        let (report, time) = timed(|| check(cx, &mut state));
+                        eprintln!("{name} done ({:.1} s)", time.as_secs_f64());
+                        outcomes.push(Outcome::new(name, report, time));
+                    }
+                    outcomes
+                });
+                (lane, handle)
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|(lane, handle)| {
+                handle.join().unwrap_or_else(|_| {
+                    // The panic's message is above; every check of the lane
+                    // is reported failed, none silently missing.
+                    lane.iter()
+                        .map(|(name, _)| {
+                            let err = anyhow::anyhow!("its lane's thread panicked (message above)");
+                            Outcome::new(name, Err(err), Duration::ZERO)
+                        })
+                        .collect()
+                })
+            })
+            .collect()
+    });
+    outcomes.extend(lanes.into_iter().flatten());
 
     eprintln!();
     let problems: Vec<_> = outcomes.iter().flat_map(|o| o.problems.iter()).collect();
@@ -129,6 +196,12 @@ pub fn test(root: &Path, only: &[String]) -> Result<()> {
         bail!("{} problem(s), listed above", problems.len());
     }
     Ok(())
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    let value = f();
+    (value, started.elapsed())
 }
 
 /// The listings named (all when none are), or an error naming an unknown one.
@@ -221,7 +294,7 @@ fn build(cx: &mut Context) -> Result<Report> {
 /// Runs the `runs` and `panics` listings and compares their output: those
 /// whose output cannot depend on timing side by side, then each listing
 /// that measures real time alone.
-fn outputs(cx: &mut Context) -> Result<Report> {
+fn outputs(cx: &Context, _: &mut Lane) -> Result<Report> {
     if cx.executables.is_none() {
         return Ok(Report::Skipped("not run: the workspace does not build".into()));
     }
@@ -248,7 +321,7 @@ fn outputs(cx: &mut Context) -> Result<Report> {
 
 /// Compares the compiler's messages of the does-not-compile listings (and
 /// counts the panic messages `outputs` compared).
-fn errors(cx: &mut Context) -> Result<Report> {
+fn errors(cx: &Context, _: &mut Lane) -> Result<Report> {
     let failing = cx.of_kind(|v| v == Verify::CompileError);
     let panics = cx.selected.iter().filter(|l| l.panic.is_some()).count();
     let mut problems = Problems::default();
@@ -265,7 +338,7 @@ fn errors(cx: &mut Context) -> Result<Report> {
 }
 
 /// Runs the tests of the `tests` and `serves` listings.
-fn tests(cx: &mut Context) -> Result<Report> {
+fn tests(cx: &Context, _: &mut Lane) -> Result<Report> {
     let Some(executables) = &cx.executables else {
         return Ok(Report::Skipped("not run: the workspace does not build".into()));
     };
@@ -285,8 +358,8 @@ fn tests(cx: &mut Context) -> Result<Report> {
 /// The tools' own tests (xtask's fixture books, the playground): every test
 /// executable of a package that is not a listing, all at once (they mostly
 /// wait, on cargo in a fixture book or on a timeout the playground must
-/// enforce; the listings that measure real time have finished by now).
-fn tools(cx: &mut Context) -> Result<Report> {
+/// enforce).
+fn tools(cx: &Context, _: &mut Lane) -> Result<Report> {
     if let Some(skipped) = cx.partial() {
         return Ok(skipped);
     }
@@ -333,7 +406,7 @@ fn tools(cx: &mut Context) -> Result<Report> {
 /// The book built without warnings, into a private folder (not `book/`,
 /// which `cargo xtask serve` and other runs rebuild), read by `links` and
 /// `pages` and removed at the end of the run.
-fn book(cx: &mut Context) -> Result<Report> {
+fn book(cx: &Context, lane: &mut Lane) -> Result<Report> {
     let mut problems = Problems::default();
     match book::build_private(cx.root) {
         Ok(built) => {
@@ -347,7 +420,7 @@ fn book(cx: &mut Context) -> Result<Report> {
                 );
             }
             let summary = format!("built with {} warning(s)", built.warnings);
-            cx.book = Some(built);
+            lane.book = Some(built);
             Ok(Report::ran(summary, problems))
         }
         Err(err) => {
@@ -358,8 +431,8 @@ fn book(cx: &mut Context) -> Result<Report> {
 }
 
 /// Every internal link and `#fragment` in the rendered HTML resolves.
-fn links(cx: &mut Context) -> Result<Report> {
-    let Some(built) = &cx.book else {
+fn links(cx: &Context, lane: &mut Lane) -> Result<Report> {
+    let Some(built) = &lane.book else {
         return Ok(Report::Skipped("not run: the book does not build".into()));
     };
     let (links, problems) = checks::check_links(cx.root, &built.html_dir)?;
@@ -370,8 +443,8 @@ fn links(cx: &mut Context) -> Result<Report> {
 }
 
 /// No page shows what only the recording machine has.
-fn pages(cx: &mut Context) -> Result<Report> {
-    let Some(built) = &cx.book else {
+fn pages(cx: &Context, lane: &mut Lane) -> Result<Report> {
+    let Some(built) = &lane.book else {
         return Ok(Report::Skipped("not run: the book does not build".into()));
     };
     let (pages, problems) = checks::check_machine_independent(cx.root, &built.html_dir)?;
