@@ -10,9 +10,11 @@
 //
 // Which backend: only a page whose own origin is a loopback address asks
 // its own server for `/meta/session` (a same-origin request). `cargo xtask
-// serve` answers with the playground's per-launch token; any other server
-// does not, and the page uses play.rust-lang.org. The published site never
-// makes a request to localhost.
+// serve` answers that the local playground is here, and whether this
+// browser signed in with the link it printed (a session cookie the page
+// cannot read; the browser sends it with each Run); any other server does
+// not answer, and the page uses play.rust-lang.org. The published site
+// never makes a request to localhost.
 //
 // What a listing can do comes from the page, never from its kind: the
 // listings preprocessor writes `data-run` ("program", "tests" or "none",
@@ -121,7 +123,9 @@ if (typeof module !== 'undefined') {
             kind: 'local',
             name: 'the local playground',
             url: location.origin + '/execute',
-            headers: {'Content-Type': 'application/json', 'X-Playground-Token': session.token},
+            signedIn: session.signedIn,
+            howToSignIn: session.howToSignIn,
+            headers: {'Content-Type': 'application/json'},
             timeoutMs: session.runTimeoutSecs * 1000 + LOCAL_TIMEOUT_EXTRA_MS,
             crates: new Set(session.crates.map(c => c.id)),
             rustc: session.rustc,
@@ -137,7 +141,7 @@ if (typeof module !== 'undefined') {
                 return response.json();
             })
             .then(session => {
-                if (typeof session.token !== 'string' || !Array.isArray(session.crates)) {
+                if (typeof session.signedIn !== 'boolean' || !Array.isArray(session.crates)) {
                     throw new Error('not a playground session');
                 }
                 return localBackend(session);
@@ -271,7 +275,8 @@ if (typeof module !== 'undefined') {
         const code = playground_text(pre, true); // eslint-disable-line no-undef
         show(pre, 'running', {status: 'Starting…'});
         const chosen = await backend;
-        const why = obstacle(code, chosen, listingOf(pre));
+        const why = obstacle(code, chosen, listingOf(pre))
+            || (chosen.kind === 'local' && !chosen.signedIn ? chosen.howToSignIn : null);
         if (why) {
             show(pre, 'cannot-run', {status: why, command: localCommand(pre) || null});
             return;

@@ -78,8 +78,11 @@ pub struct CrateInformation {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionResponse {
-    /// Send it back in the `X-Playground-Token` header of every Run.
-    pub token: String,
+    /// Whether this browser is signed in (has the session cookie), so its
+    /// Runs are accepted.
+    pub signed_in: bool,
+    /// When it is not: what the page says next to Run.
+    pub how_to_sign_in: String,
     /// `rustc --version` of the compiler that runs the code.
     pub rustc: String,
     pub crates: Vec<CrateInformation>,
@@ -92,9 +95,6 @@ pub struct SessionResponse {
 pub struct ErrorResponse {
     pub error: String,
 }
-
-/// The header that carries the per-launch token.
-pub const TOKEN_HEADER: &str = "x-playground-token";
 
 fn stable() -> String {
     "stable".into()

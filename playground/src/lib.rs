@@ -9,6 +9,7 @@
 //! - [`deps`]: the offered crates, built once at start-up.
 //! - [`sandbox`]: running a program within limits, and killing all it started.
 //! - [`Playground`]: compiling and running a Run; the HTTP routes and guards.
+//! - [`sign_in`]: who may Run: a printed one-time link, then a session cookie.
 //! - [`http`]: the server around the book and the playground: connection
 //!   hygiene and the checks every response gets.
 //! - [`client`]: a tiny HTTP client for the tests and the benchmark.
@@ -19,6 +20,7 @@ pub mod deps;
 pub mod http;
 pub mod sandbox;
 mod server;
+pub mod sign_in;
 
 pub use server::{ApiError, Job, Options, Playground, private_dir};
 

@@ -23,11 +23,12 @@ use tokio::sync::Semaphore;
 
 use crate::api::{
     CrateInformation, CratesResponse, ErrorResponse, EvaluateRequest, EvaluateResponse,
-    ExecuteRequest, ExecuteResponse, SessionResponse, TOKEN_HEADER,
+    ExecuteRequest, ExecuteResponse, SessionResponse,
 };
 use crate::deps::{self, Deps};
 use crate::http;
 use crate::sandbox::{self, Confinement, Identity, Stopped};
+use crate::sign_in::{self, SignIn};
 
 /// What the playground allows. The defaults are the ones `cargo xtask
 /// serve` uses; tests shorten them.
@@ -74,7 +75,8 @@ pub struct Playground {
     deps: Deps,
     rustc: PathBuf,
     rustc_version: String,
-    token: String,
+    /// Who may Run: made by [`Playground::router`], which knows the port.
+    sign_in: std::sync::OnceLock<SignIn>,
     /// Removed with the playground.
     work_dir: tempfile::TempDir,
     runs: Semaphore,
@@ -165,9 +167,8 @@ impl Playground {
         let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         let deps = deps::build(&root, &cargo)?;
         let (rustc, rustc_version) = find_rustc(&root)?;
-        let token = random_hex(16)?;
         remove_stale_work_dirs(&std::env::temp_dir());
-        // A random name (nothing to do with the token), created anew (never
+        // A random name (nothing to do with any secret), created anew (never
         // an existing folder or a symlink someone planted). Runs may execute
         // under a user id of their own (see sandbox.rs), which must be able
         // to pass through it to its own folder, hence 0711: it can list
@@ -187,15 +188,27 @@ impl Playground {
             deps,
             rustc,
             rustc_version,
-            token,
+            sign_in: std::sync::OnceLock::new(),
             work_dir,
             waiting: AtomicUsize::new(0),
         }))
     }
 
-    /// The per-launch token a client sends in `X-Playground-Token`.
-    pub fn token(&self) -> &str {
-        &self.token
+    /// A new link that signs one browser in to Run (see [`sign_in`]): what
+    /// `cargo xtask serve` prints. Only after [`Playground::router`].
+    pub fn sign_in_link(&self, addr: SocketAddr) -> Result<String> {
+        let sign_in = self.sign_in.get().context("the playground's router is not made yet")?;
+        sign_in.new_link(&addr.to_string()).context("reading /dev/urandom for a sign-in secret")
+    }
+
+    /// Signs in without a browser, as the tests and the benchmark do: the
+    /// `Cookie` header value a signed-in browser would send.
+    pub fn sign_in_cookie(&self) -> Result<String> {
+        let sign_in = self.sign_in.get().context("the playground's router is not made yet")?;
+        let secret = sign_in.new_secret()?;
+        let set_cookie = sign_in.exchange(&secret)?.context("a secret just made is pending")?;
+        let set_cookie = set_cookie.to_str().context("an ASCII cookie")?;
+        Ok(set_cookie.split(';').next().unwrap_or_default().to_string())
     }
 
     /// Runs compiling or running now, and Runs waiting for their turn.
@@ -242,7 +255,7 @@ impl Playground {
 
     /// The routes of play.rust-lang.org's API plus `/meta/session`, guarded
     /// for a server listening on `addr` (see [`guard`]), built from
-    /// [`routes`]: a route that runs code gets the token check there, and
+    /// [`routes`]: a route that runs code gets the session check there, and
     /// nowhere else can a handler get the [`Authorized`] that a Run needs.
     ///
     /// It runs code for whoever can reach it, so it refuses to serve on an
@@ -250,15 +263,22 @@ impl Playground {
     /// [`crate::http::site`], which checks `Host` on every request.
     pub fn router(self: &Arc<Self>, addr: SocketAddr) -> Result<Router> {
         http::check_loopback(addr)?;
+        let sign_in = self.sign_in.get_or_init(|| SignIn::new(addr.port()));
+        if sign_in.port() != addr.port() {
+            bail!(
+                "the playground's router was made for another port already ({}); one playground serves one port",
+                sign_in.port()
+            );
+        }
         let hosts = http::allowed_hosts(addr);
         let guard_state = Arc::new(GuardState { playground: Arc::clone(self), hosts });
         let mut router = Router::new();
         for route in routes() {
             let handler = match route.access {
-                Access::Reads => route.handler,
+                Access::Reads | Access::SignsIn => route.handler,
                 Access::RunsCode => route.handler.route_layer(middleware::from_fn_with_state(
                     Arc::clone(&guard_state),
-                    require_token,
+                    require_session,
                 )),
             };
             router = router.route(route.path, handler);
@@ -270,7 +290,7 @@ impl Playground {
 
     /// Compiles and runs a job: queued behind at most `max_concurrent`
     /// others, turned away when the queue is full. Only a request that
-    /// passed the token check has the [`Authorized`] it takes.
+    /// passed the session check has the [`Authorized`] it takes.
     async fn run(&self, job: Job, _: &Authorized) -> Result<ExecuteResponse, ApiError> {
         let _permit = {
             let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
@@ -462,15 +482,6 @@ fn find_rustc(root: &Path) -> Result<(PathBuf, String)> {
     Ok((rustc, String::from_utf8_lossy(&version.stdout).trim().to_string()))
 }
 
-fn random_hex(bytes: usize) -> Result<String> {
-    use std::io::Read as _;
-    let mut buf = vec![0u8; bytes];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut buf))
-        .context("reading /dev/urandom for the playground's token")?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 // ---------------------------------------------------------------- HTTP ----
 
 /// An error reply: `{"error": "..."}` with a status.
@@ -519,9 +530,9 @@ struct GuardState {
 /// Who may use the playground: a request must name our own loopback host
 /// and port (a DNS-rebound name is refused); if a browser says where it
 /// comes from (`Origin`, `Sec-Fetch-Site`), it must be our own origin; and
-/// a Run must carry the per-launch token, which only our own pages can read
-/// from `/meta/session`. No CORS headers are ever sent, so other origins
-/// cannot read any reply either.
+/// a Run must carry a signed-in browser's session cookie ([`sign_in`]). No
+/// CORS headers are ever sent, so other origins cannot read any reply
+/// either.
 async fn guard(State(state): State<Arc<GuardState>>, request: Request, next: Next) -> Response {
     if let Err(error) = check(&state, request.uri().path(), request.headers()) {
         return error.into_response();
@@ -565,7 +576,7 @@ fn check(state: &GuardState, path: &str, headers: &HeaderMap) -> Result<(), ApiE
         }
     }
     if path == "/meta/session" {
-        // Only a script's fetch may read the token, never a <script>,
+        // Only a script's fetch may read the session, never a <script>,
         // <img> or frame that loads it.
         if let Some(dest) = http::single(headers, &HeaderName::from_static("sec-fetch-dest"))? {
             let dest = dest.to_str().unwrap_or("");
@@ -579,32 +590,21 @@ fn check(state: &GuardState, path: &str, headers: &HeaderMap) -> Result<(), ApiE
     Ok(())
 }
 
-/// Proof that a request carried the per-launch token: made only by
-/// [`require_token`], required by [`Playground::run`].
+/// Proof that a request came from a signed-in browser: made only by
+/// [`require_session`], required by [`Playground::run`].
 #[derive(Clone)]
 struct Authorized(());
 
-/// The token check of every route that runs code ([`Access::RunsCode`]).
-async fn require_token(
+/// The session check of every route that runs code ([`Access::RunsCode`]).
+async fn require_session(
     State(state): State<Arc<GuardState>>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let token = match http::single(request.headers(), &HeaderName::from_static(TOKEN_HEADER)) {
-        Ok(token) => token.map(|t| t.as_bytes()).unwrap_or(b""),
-        Err(error) => return error.into_response(),
-    };
-    if token.is_empty() {
-        return ApiError::forbidden(
-            "missing X-Playground-Token header: a page gets the token from GET /meta/session",
-        )
-        .into_response();
-    }
-    if !constant_time_eq(token, state.playground.token.as_bytes()) {
-        return ApiError::forbidden(
-            "wrong X-Playground-Token: the playground was restarted? reload the page",
-        )
-        .into_response();
+    let signed_in = state.playground.sign_in.get().is_some_and(|s| s.signed_in(request.headers()));
+    if !signed_in {
+        return ApiError::forbidden(format!("not signed in: {}", sign_in::HOW_TO_SIGN_IN))
+            .into_response();
     }
     request.extensions_mut().insert(Authorized(()));
     next.run(request).await
@@ -615,7 +615,9 @@ async fn require_token(
 enum Access {
     /// Answers from what the server knows (the crates, the session).
     Reads,
-    /// Compiles and runs the request's code: only with the token.
+    /// Exchanges a one-time secret for a session cookie.
+    SignsIn,
+    /// Compiles and runs the request's code: only for a signed-in browser.
     RunsCode,
 }
 
@@ -637,11 +639,8 @@ fn routes() -> Vec<Route> {
             handler: get(meta_crates).post(meta_crates),
         },
         Route { path: "/meta/session", access: Access::Reads, handler: get(session) },
+        Route { path: sign_in::PATH, access: Access::SignsIn, handler: get(sign_in_with_secret) },
     ]
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Reads a JSON body of at most `limit` bytes. A larger body is read to its
@@ -698,10 +697,10 @@ async fn run_request<R: DeserializeOwned>(
     to_job: fn(R) -> Result<Job, ApiError>,
 ) -> Result<ExecuteResponse, ApiError> {
     let (parts, body) = request.into_parts();
-    // Only the token check puts it there (a route mounted without the
+    // Only the session check puts it there (a route mounted without the
     // check fails here, closed).
     let authorized = parts.extensions.get::<Authorized>().cloned().ok_or_else(|| {
-        ApiError::internal("this route runs code but was mounted without the token check")
+        ApiError::internal("this route runs code but was mounted without the session check")
     })?;
     let request: R = read_json(body, &parts.headers, playground.options.body_limit).await?;
     playground.run(to_job(request)?, &authorized).await
@@ -735,16 +734,72 @@ async fn meta_crates(State(playground): State<Arc<Playground>>) -> Response {
     json_response(StatusCode::OK, &CratesResponse { crates: playground.crates() })
 }
 
-async fn session(State(playground): State<Arc<Playground>>) -> Response {
+async fn session(State(playground): State<Arc<Playground>>, headers: HeaderMap) -> Response {
+    let signed_in = playground.sign_in.get().is_some_and(|s| s.signed_in(&headers));
     json_response(
         StatusCode::OK,
         &SessionResponse {
-            token: playground.token.clone(),
+            signed_in,
+            how_to_sign_in: if signed_in { String::new() } else { sign_in::HOW_TO_SIGN_IN.into() },
             rustc: playground.rustc_version.clone(),
             crates: playground.crates(),
             run_timeout_secs: playground.options.run_timeout.as_secs(),
         },
     )
+}
+
+/// `GET /meta/sign-in?secret=...`, the link `serve` printed: uses up the
+/// secret, sets the session cookie and goes on to the book's first page;
+/// then prints a new link for another browser. A used or unknown secret
+/// gets a page saying where to find a working link.
+async fn sign_in_with_secret(
+    State(playground): State<Arc<Playground>>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
+    let Some(sign_in) = playground.sign_in.get() else {
+        return ApiError::internal("the playground's router is not made yet").into_response();
+    };
+    let secret = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("secret="))
+        .unwrap_or("");
+    let cookie = match sign_in.exchange(secret) {
+        Ok(Some(cookie)) => cookie,
+        Ok(None) => {
+            let page = format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in link \
+                 used or unknown</title></head><body><h1>This sign-in link does not work</h1><p>It \
+                 was used already, or it belongs to an earlier start of <code>cargo xtask \
+                 serve</code>.</p><p>{}</p><p><a href=\"/\">Read the book</a> (Run needs the \
+                 link).</p></body></html>",
+                sign_in::HOW_TO_SIGN_IN.replace('`', "")
+            );
+            let mut response = (StatusCode::FORBIDDEN, page).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            return response;
+        }
+        Err(err) => {
+            return ApiError::internal(format!("reading /dev/urandom: {err}")).into_response();
+        }
+    };
+    // The guard let only our own Host through.
+    if let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok())
+        && let Ok(link) = sign_in.new_link(host)
+    {
+        println!("a browser signed in; the link is used up. For another browser: {link}");
+    }
+    let mut response = (StatusCode::SEE_OTHER, "").into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::LOCATION, HeaderValue::from_static("/"));
+    headers.insert(header::SET_COOKIE, cookie);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
 }
 
 #[cfg(test)]
@@ -760,7 +815,7 @@ mod tests {
             deps: Deps { crates: Vec::new(), search_dirs: Vec::new() },
             rustc: PathBuf::from("/nonexistent/rustc"),
             rustc_version: "rustc 0.0.0".into(),
-            token: "0123456789abcdef".into(),
+            sign_in: std::sync::OnceLock::new(),
             work_dir: tempfile::tempdir().unwrap(),
             runs: Semaphore::new(1),
             waiting: AtomicUsize::new(0),
@@ -769,7 +824,7 @@ mod tests {
 
     const ADDR: &str = "127.0.0.1:3000";
 
-    async fn post_without_token(router: Router, path: &str) -> (StatusCode, String) {
+    async fn post_without_session(router: Router, path: &str) -> (StatusCode, String) {
         let body = r#"{"code":"fn main() {}","version":"stable","optimize":"0"}"#;
         let request = Request::post(path)
             .header(header::HOST, ADDR)
@@ -783,21 +838,21 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn every_route_that_runs_code_is_behind_the_token_check() {
+    async fn every_route_that_runs_code_is_behind_the_session_check() {
         let runs_code: Vec<&str> =
             routes().iter().filter(|r| r.access == Access::RunsCode).map(|r| r.path).collect();
         assert_eq!(runs_code, ["/execute", "/evaluate.json"], "the routes that run code");
 
         let router = playground().router(ADDR.parse().unwrap()).unwrap();
         for route in routes() {
-            let (status, body) = post_without_token(router.clone(), route.path).await;
+            let (status, body) = post_without_session(router.clone(), route.path).await;
             match route.access {
                 Access::RunsCode => {
                     assert_eq!(status, StatusCode::FORBIDDEN, "{}: {body}", route.path);
-                    assert!(body.contains("missing X-Playground-Token"), "{}: {body}", route.path);
+                    assert!(body.contains("not signed in"), "{}: {body}", route.path);
                 }
-                Access::Reads => {
-                    // (`/meta/session` is GET only.)
+                Access::Reads | Access::SignsIn => {
+                    // (`/meta/session` and the sign-in are GET only.)
                     assert!(
                         status == StatusCode::OK || status == StatusCode::METHOD_NOT_ALLOWED,
                         "{}: {status} {body}",
@@ -815,9 +870,9 @@ mod tests {
         // the handler finds no `Authorized` and stops before compiling.
         for (path, handler) in [("/execute", post(execute)), ("/evaluate.json", post(evaluate))] {
             let router = Router::new().route(path, handler).with_state(playground());
-            let (status, body) = post_without_token(router, path).await;
+            let (status, body) = post_without_session(router, path).await;
             assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{path}: {body}");
-            assert!(body.contains("mounted without the token check"), "{path}: {body}");
+            assert!(body.contains("mounted without the session check"), "{path}: {body}");
         }
     }
 }

@@ -30,7 +30,12 @@ fn it_serves_on_loopback_only() {
     assert!(format!("{error}").contains("only listens on a loopback address"), "{error}");
     let error = server().playground.router("192.0.2.7:3000".parse().unwrap()).unwrap_err();
     assert!(format!("{error}").contains("not on 192.0.2.7:3000"), "{error}");
-    assert!(server().playground.router("127.0.0.1:3000".parse().unwrap()).is_ok());
+    assert!(server().playground.router(server().addr).is_ok());
+    // One playground signs browsers in to one server: its cookie names
+    // the port.
+    let other = std::net::SocketAddr::from(([127, 0, 0, 1], server().addr.port() ^ 1));
+    let error = server().playground.router(other).unwrap_err();
+    assert!(format!("{error}").contains("made for another port already"), "{error}");
 }
 
 #[test]
@@ -73,32 +78,101 @@ fn a_foreign_host_is_refused() {
         error_of(&response).contains(&format!("Host '{host}' is not this playground's address"))
     );
 
-    // The session (and its token) is guarded the same way.
+    // The session is guarded the same way.
     let response = server().get("/meta/session", &[("Host", &host)]);
     assert_eq!(response.status, 403, "{}", response.text());
-    assert!(!response.text().contains(&server().token()));
     server().assert_still_serving();
 }
 
 #[test]
-fn a_run_without_the_token_is_refused() {
-    let response = server().post("/execute", HELLO.as_bytes(), &[("X-Playground-Token", "")]);
+fn a_run_without_a_signed_in_session_is_refused() {
+    // What a browser that was never signed in sends: every header of the
+    // book's own page, no cookie.
+    let response = server().post("/execute", HELLO.as_bytes(), &[("Cookie", "")]);
     assert_eq!(response.status, 403, "{}", response.text());
-    assert!(error_of(&response).contains("missing X-Playground-Token header"));
+    assert!(error_of(&response).contains("not signed in"), "{}", response.text());
+    assert!(error_of(&response).contains("sign-in link"), "{}", response.text());
 
-    let response = server().post("/execute", HELLO.as_bytes(), &[("X-Playground-Token", "0123")]);
-    assert_eq!(response.status, 403, "{}", response.text());
-    assert!(error_of(&response).contains("wrong X-Playground-Token"));
+    // A made-up session, and a cookie of another port's server.
+    let other = format!("book-playground-{}=00ff", server().addr.port() + 1);
+    let own_name = format!("book-playground-{}=0123456789abcdef", server().addr.port());
+    for cookie in [own_name.as_str(), other.as_str()] {
+        let response = server().post("/execute", HELLO.as_bytes(), &[("Cookie", cookie)]);
+        assert_eq!(response.status, 403, "{cookie}: {}", response.text());
+    }
 
     let evaluate = r#"{"version":"stable","optimize":"0","code":"fn main(){}","edition":"2021"}"#;
-    let response =
-        server().post("/evaluate.json", evaluate.as_bytes(), &[("X-Playground-Token", "")]);
+    let response = server().post("/evaluate.json", evaluate.as_bytes(), &[("Cookie", "")]);
     assert_eq!(response.status, 403, "{}", response.text());
     server().assert_still_serving();
 }
 
+/// As another local user, or a Run, would try it: any headers it likes,
+/// and every route the playground has. Nothing it can ask for lets it Run.
 #[test]
-fn the_token_is_readable_only_by_a_same_origin_script() {
+fn no_reply_gives_a_local_process_what_lets_it_run() {
+    let own = server().addr.to_string();
+    let origin = format!("http://{own}");
+    let browser_like = [
+        ("Host", own.as_str()),
+        ("Origin", origin.as_str()),
+        ("Sec-Fetch-Site", "same-origin"),
+        ("Sec-Fetch-Mode", "cors"),
+        ("Sec-Fetch-Dest", "empty"),
+    ];
+    let session = server().get("/meta/session", &browser_like);
+    assert_eq!(session.status, 200, "{}", session.text());
+    let reply = session.json().unwrap();
+    assert_eq!(reply["signedIn"], false, "{reply:#}");
+    assert!(reply["howToSignIn"].as_str().unwrap().contains("cargo xtask serve"), "{reply:#}");
+    assert_eq!(session.header("set-cookie"), None, "the session route set a cookie");
+    // The sign-in route, without a secret or with a wrong one, sets none.
+    for path in ["/meta/sign-in", "/meta/sign-in?secret=", "/meta/sign-in?secret=0123"] {
+        let response = server().get(path, &browser_like);
+        assert_eq!(response.status, 403, "{path}: {}", response.text());
+        assert_eq!(response.header("set-cookie"), None, "{path} set a cookie");
+        assert!(response.text().contains("This sign-in link does not work"), "{}", response.text());
+    }
+    let crates = server().get("/meta/crates", &browser_like);
+    assert_eq!(crates.header("set-cookie"), None);
+    // With all that, a Run is still refused.
+    let response = server().post("/execute", HELLO.as_bytes(), &[("Cookie", "")]);
+    assert_eq!(response.status, 403, "{}", response.text());
+}
+
+#[test]
+fn a_sign_in_link_works_once_and_its_cookie_runs_code() {
+    let link = server().playground.sign_in_link(server().addr).unwrap();
+    let path = link.strip_prefix(&format!("http://{}", server().addr)).unwrap().to_string();
+    let navigate = [("Sec-Fetch-Site", "none"), ("Sec-Fetch-Mode", "navigate")];
+    let response = server().get(&path, &navigate);
+    assert_eq!(response.status, 303, "{}", response.text());
+    assert_eq!(response.header("location"), Some("/"));
+    let set_cookie = response.header("set-cookie").expect("a session cookie").to_string();
+    assert!(set_cookie.contains("; HttpOnly; SameSite=Strict; Path=/"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+
+    let session =
+        server().get("/meta/session", &[("Sec-Fetch-Site", "same-origin"), ("Cookie", &cookie)]);
+    assert_eq!(session.json().unwrap()["signedIn"], true, "{}", session.text());
+    let response = server().post("/execute", HELLO.as_bytes(), &[("Cookie", &cookie)]);
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(response.json().unwrap()["stdout"], "hi\n", "{}", response.text());
+
+    // The same link again: used up.
+    let again = server().get(&path, &navigate);
+    assert_eq!(again.status, 403, "{}", again.text());
+    assert_eq!(again.header("set-cookie"), None);
+    // Another site cannot make the browser use a link (Sec-Fetch-Site).
+    let link = server().playground.sign_in_link(server().addr).unwrap();
+    let path = link.strip_prefix(&format!("http://{}", server().addr)).unwrap().to_string();
+    let response = server().get(&path, &[("Sec-Fetch-Site", "cross-site")]);
+    assert_eq!(response.status, 403, "{}", response.text());
+    assert_eq!(response.header("set-cookie"), None);
+}
+
+#[test]
+fn the_session_is_readable_only_by_a_same_origin_script() {
     // What the book's page does: a same-origin fetch.
     let response = server().get(
         "/meta/session",
@@ -109,7 +183,7 @@ fn the_token_is_readable_only_by_a_same_origin_script() {
         ],
     );
     assert_eq!(response.status, 200, "{}", response.text());
-    assert_eq!(response.json().unwrap()["token"], server().token());
+    assert_eq!(response.json().unwrap()["signedIn"], false, "{}", response.text());
     assert_eq!(response.header("access-control-allow-origin"), None);
     assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(response.header("content-type"), Some("application/json"));
@@ -124,7 +198,7 @@ fn the_token_is_readable_only_by_a_same_origin_script() {
         ],
     );
     assert_eq!(response.status, 403, "{}", response.text());
-    assert!(!response.text().contains(&server().token()));
+    assert!(!response.text().contains("crates"), "{}", response.text());
 
     // Even from our own origin, only a fetch may load it.
     let response = server()
@@ -627,7 +701,7 @@ fn static_files_get_the_host_check_and_anti_framing_headers() {
     // Every reply of the playground's API too, errors included.
     for response in [
         server().get("/meta/crates", &[]),
-        server().post("/execute", HELLO.as_bytes(), &[("X-Playground-Token", "")]),
+        server().post("/execute", HELLO.as_bytes(), &[("Cookie", "")]),
         server().get("/no/such/file.html", &[]),
     ] {
         assert_eq!(response.header("x-frame-options"), Some("DENY"), "{response:?}");
@@ -660,14 +734,13 @@ fn a_repeated_host_or_origin_is_refused() {
     let response = server().get("/index.html", &[("Host", &own), ("Host", &own)]);
     assert_eq!(response.status, 400, "{}", response.text());
 
-    let token = server().token();
     let response = client::request(
         server().addr,
         "POST",
         "/execute",
         &[
             ("Content-Type", "application/json"),
-            ("X-Playground-Token", &token),
+            ("Cookie", &server().cookie),
             ("Origin", &origin),
             ("Origin", "http://evil.example"),
         ],
@@ -693,7 +766,8 @@ fn main() {
     println!("{} {mode:o} {parent:o}", dir.display());
 }
 "#;
-    let token = server().token();
+    // The session's secret value, as the browser sends it.
+    let session = server().cookie.split_once('=').unwrap().1.to_string();
     let mut names = Vec::new();
     for _ in 0..2 {
         let reply = server().execute(code);
@@ -703,10 +777,10 @@ fn main() {
         let [dir, mode, parent_mode] = words[..] else { panic!("unexpected output {stdout:?}") };
         assert_eq!(mode, "700", "the Run's folder {dir} is readable by others");
         assert_eq!(parent_mode, "711", "others may list the playground's folder of {dir}");
-        // No part of the path gives away any 8 characters of the token.
-        for window in token.as_bytes().windows(8) {
+        // No part of the path gives away any 8 characters of the session.
+        for window in session.as_bytes().windows(8) {
             let piece = std::str::from_utf8(window).unwrap();
-            assert!(!dir.contains(piece), "{dir} contains {piece}, a piece of the token");
+            assert!(!dir.contains(piece), "{dir} contains {piece}, a piece of the session");
         }
         let name = dir.rsplit('/').next().unwrap().to_string();
         assert!(name.starts_with("run-") && name.len() >= 10, "{name}");

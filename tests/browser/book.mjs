@@ -18,6 +18,23 @@ export function isLocal(url) {
 }
 
 let server = null;
+// The sign-in links our own server printed and nobody used yet, and those
+// waiting for one.
+const links = [];
+const waitingForLink = [];
+
+function takeLink() {
+    if (process.env.BOOK_SIGN_IN && !process.env.BOOK_SIGN_IN_TAKEN) {
+        process.env.BOOK_SIGN_IN_TAKEN = '1';
+        return Promise.resolve(process.env.BOOK_SIGN_IN);
+    }
+    if (!server) {
+        return Promise.reject(new Error('no unused sign-in link: `cargo xtask test` passes one (BOOK_SIGN_IN)'));
+    }
+    return links.length > 0
+        ? Promise.resolve(links.shift())
+        : new Promise(resolve => waitingForLink.push(resolve));
+}
 
 // The book's address: the server `cargo xtask test` started (BOOK_URL), or
 // one this process starts with `cargo xtask serve --snapshot` when a file
@@ -31,15 +48,52 @@ export function bookUrl() {
             cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'],
         });
         let out = '';
+        let seen = 0;
         server.stdout.on('data', chunk => {
             out += chunk;
             const m = out.match(/serving the book at (http:\/\/127\.0\.0\.1:\d+)\//);
             if (m) {
                 resolve(m[1]);
             }
+            // Every sign-in link the server prints, in order: the first
+            // at start, then one each time one is used.
+            const found = [...out.matchAll(/(http:\/\/\S+\/meta\/sign-in\?secret=[0-9a-f]+)/g)];
+            for (const link of found.slice(seen).map(match => match[1])) {
+                const waiter = waitingForLink.shift();
+                if (waiter) {
+                    waiter(link);
+                } else {
+                    links.push(link);
+                }
+            }
+            seen = found.length;
         });
         server.on('exit', code => reject(new Error('cargo xtask serve exited with ' + code + ':\n' + out)));
     });
+}
+
+// A link that signs one browser in to Run, as `cargo xtask serve` prints
+// it: for the test of signing in itself.
+export function signInLink() {
+    return takeLink();
+}
+
+// Signs `context` in to Run on the local playground. Under `cargo xtask
+// test`, with the session it signed in to with the link its server printed
+// (BOOK_COOKIE; one sign-in for every test file); alone, by opening a link
+// our own server printed, as a reader does.
+export async function signIn(context, url) {
+    if (process.env.BOOK_COOKIE) {
+        const [name, value] = process.env.BOOK_COOKIE.split('=');
+        await context.addCookies([{name, value, url, httpOnly: true, sameSite: 'Strict'}]);
+        return;
+    }
+    const page = await context.newPage();
+    const response = await page.goto(await takeLink());
+    if (!response.ok()) {
+        throw new Error('signing in answered ' + response.status() + ': ' + await response.text());
+    }
+    await page.close();
 }
 
 export function stopServer() {

@@ -15,7 +15,7 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {chromium} from 'playwright-core';
-import {ROOT, CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, stopServer} from './book.mjs';
+import {ROOT, CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, signIn, signInLink, stopServer} from './book.mjs';
 
 // A chapter with a tokio listing, and that listing.
 const CHAPTER = 'ch02-async-await.html';
@@ -39,6 +39,7 @@ before(async () => {
     // Nothing in these tests may reach the internet: whatever is not
     // handled by a test's own route is refused here.
     await context.route(url => !isLocal(url) && !url.href.startsWith(PUBLIC), route => route.abort());
+    await signIn(context, bookUrl);
 });
 
 after(async () => {
@@ -101,6 +102,70 @@ async function setCode(page, pre, code) {
 }
 
 // ---- Local: `cargo xtask serve` ------------------------------------------------
+
+// A browser that never opened a sign-in link, as another user's would be.
+async function signedOutContext() {
+    const browser = context.browser() || await chromium.launch({executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS});
+    const fresh = await browser.newContext();
+    await fresh.route(url => !isLocal(url), route => route.abort());
+    return {fresh, close: async () => {
+        await fresh.close();
+        if (!context.browser()) {
+            await browser.close();
+        }
+    }};
+}
+
+test('local: a page opened without the sign-in link says, at Run, how to get one', {timeout: 120000}, async () => {
+    const {fresh, close} = await signedOutContext();
+    try {
+        const page = await fresh.newPage();
+        await page.goto(`${bookUrl}/${CHAPTER}`);
+        const backend = await page.evaluate(() => window.bookPlayground.backend.then(b => [b.kind, b.signedIn]));
+        assert.deepEqual(backend, ['local', false], 'the local playground, not signed in');
+        const {figure, pre} = await listing(page);
+        await clickRun(page, pre);
+        const result = await outputOf(figure, 'cannot-run');
+        assert.match(result.status, /sign-in link that `cargo xtask serve` printed/);
+        assert.equal(result.stdout, '', 'nothing ran');
+    } finally {
+        await close();
+    }
+});
+
+test('local: the printed sign-in link signs a browser in, once', {timeout: 120000}, async () => {
+    const {fresh, close} = await signedOutContext();
+    try {
+        const link = await signInLink();
+        const page = await fresh.newPage();
+        await page.goto(link);
+        assert.equal(new URL(page.url()).pathname, '/', 'the link goes on to the book');
+        const cookies = await fresh.cookies(bookUrl);
+        assert.equal(cookies.length, 1, JSON.stringify(cookies));
+        assert.equal(cookies[0].httpOnly, true);
+        assert.equal(cookies[0].sameSite, 'Strict');
+        assert.equal(await page.evaluate(() => document.cookie), '', 'no script can read the session');
+
+        await page.goto(`${bookUrl}/${CHAPTER}`);
+        const {figure, pre} = await listing(page);
+        await clickRun(page, pre);
+        const result = await outputOf(figure, 'success');
+        assert.match(result.status, /Finished on local playground/);
+
+        // The same link again, in yet another browser: used up.
+        const {fresh: other, close: closeOther} = await signedOutContext();
+        try {
+            const again = await (await other.newPage()).goto(link);
+            assert.equal(again.status(), 403);
+            assert.match(await again.text(), /This sign-in link does not work/);
+            assert.equal((await other.cookies(bookUrl)).length, 0);
+        } finally {
+            await closeOther();
+        }
+    } finally {
+        await close();
+    }
+});
 
 test('local: Run on a tokio listing shows its real output', {timeout: 120000}, async () => {
     const page = await context.newPage();

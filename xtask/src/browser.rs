@@ -126,24 +126,43 @@ fn run_browser_tests(root: &Path, dir: &Path) -> Result<(usize, usize)> {
         .context("starting cargo xtask serve")?;
     let stdout = server.stdout.take().expect("piped");
     let server = KillOnDrop(server);
-    let (sender, receiver) = std::sync::mpsc::channel();
+    // What the server prints that the tests need: where the book is, and
+    // each sign-in link (one at start, another each time one is used).
+    let (urls, url_lines) = std::sync::mpsc::channel();
+    let (links, link_lines) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
             if let Some(rest) = line.split("serving the book at ").nth(1) {
                 let url = rest.split_whitespace().next().unwrap_or("").trim_end_matches('/');
-                let _ = sender.send(url.to_string());
+                let _ = urls.send(url.to_string());
+            }
+            if let Some(link) =
+                line.split_whitespace().find(|w| w.contains("/meta/sign-in?secret="))
+            {
+                let _ = links.send(link.to_string());
             }
         }
     });
     // The first start builds the book and the playground's crates.
-    let url = receiver
+    let url = url_lines
         .recv_timeout(Duration::from_secs(900))
         .context("`cargo xtask serve` did not say where it serves the book")?;
+    let next_link = || {
+        link_lines
+            .recv_timeout(Duration::from_secs(60))
+            .context("`cargo xtask serve` printed no sign-in link for Run")
+    };
+    // One sign-in for every test file, with the link printed at start; the
+    // next link is for the test of signing in itself.
+    let cookie = sign_in(&next_link()?)?;
+    let link = next_link()?;
 
     let output = Command::new("node")
         .args(["--test", "--test-concurrency=1", "--test-reporter=tap", "."])
         .current_dir(dir)
         .env("BOOK_URL", &url)
+        .env("BOOK_COOKIE", &cookie)
+        .env("BOOK_SIGN_IN", &link)
         .env("CHROMIUM", find_chromium().unwrap_or_default())
         .stderr(Stdio::inherit())
         .output()
@@ -152,6 +171,36 @@ fn run_browser_tests(root: &Path, dir: &Path) -> Result<(usize, usize)> {
     let tap = String::from_utf8_lossy(&output.stdout);
     eprint!("{tap}");
     tap_counts(&tap, output.status)
+}
+
+/// Opens a sign-in link as a browser would, and returns the session cookie
+/// it sets (`name=value`).
+fn sign_in(link: &str) -> Result<String> {
+    let rest = link.strip_prefix("http://").context("a sign-in link starts with http://")?;
+    let (host, path) = rest.split_at(rest.find('/').context("a sign-in link has a path")?);
+    let addr: std::net::SocketAddr =
+        host.parse().with_context(|| format!("the sign-in link's host {host}"))?;
+    let response = book_playground::client::request(
+        addr,
+        "GET",
+        path,
+        &[("Sec-Fetch-Site", "none"), ("Sec-Fetch-Mode", "navigate")],
+        b"",
+        Duration::from_secs(30),
+    )
+    .with_context(|| format!("opening the sign-in link {link}"))?;
+    let cookie = response
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .filter(|_| response.status == 303)
+        .with_context(|| {
+            format!(
+                "the sign-in link answered {} without a cookie: {}",
+                response.status,
+                response.text()
+            )
+        })?;
+    Ok(cookie.to_string())
 }
 
 /// `(passed, failed)` from the closing lines of `node --test`'s TAP report.

@@ -34,6 +34,9 @@ enum Command {
         /// the browser tests use, so an edit meanwhile cannot disturb them.
         #[arg(long, hide = true)]
         snapshot: bool,
+        /// Open the book, signed in to Run, in the default browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Run every check: listings compiled, run and compared; book checks.
     Test {
@@ -126,7 +129,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Build => book::build_logged(&root).map(|_| ()),
-        Command::Serve { port, snapshot } => serve::serve(&root, port, snapshot),
+        Command::Serve { port, snapshot, open } => serve::serve(&root, port, snapshot, open),
         Command::Test { packages } => run::test(&root, &packages),
         Command::Bless { packages, charts_only: false } => run::bless(&root, &packages),
         Command::Bless { packages, charts_only: true } => xtask::chart::redraw(&root, &packages),

@@ -50,6 +50,7 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let addr = listener.local_addr()?;
     let router = playground.router(addr)?;
+    let cookie = playground.sign_in_cookie()?;
     runtime.spawn(async move { axum::serve(listener, router).await });
 
     let scratch_dir = crate::files::temp_dir("book-playground-bench-")?;
@@ -65,7 +66,7 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
         let headers = [
             ("Content-Type", "application/json"),
             ("Origin", origin.as_str()),
-            ("X-Playground-Token", playground.token()),
+            ("Cookie", cookie.as_str()),
         ];
         let start = Instant::now();
         let response = client::request(

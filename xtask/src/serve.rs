@@ -2,9 +2,12 @@
 //!
 //! The same origin also serves the local playground (the `book-playground`
 //! crate): play.rust-lang.org's API at `/execute`, `/evaluate.json` and
-//! `/meta/crates`, plus `/meta/session`, where the book's pages (and only
-//! they) read the per-launch token. `theme/playground.js` finds it there and
-//! runs code locally; on any other server it uses play.rust-lang.org.
+//! `/meta/crates`, plus `/meta/session`, which tells the book's pages that
+//! the playground is here and whether this browser is signed in. Signing in
+//! is out of band: this command prints a link with a one-time secret (and
+//! opens it with `--open`), which the browser exchanges for a session cookie
+//! (`book_playground::sign_in`). `theme/playground.js` runs code locally
+//! when the session says so; on any other server it uses play.rust-lang.org.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -29,7 +32,7 @@ fn newest_change(root: &Path) -> Option<SystemTime> {
         .max()
 }
 
-pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
+pub fn serve(root: &Path, port: u16, snapshot: bool, open: bool) -> Result<()> {
     // A snapshot is the book built into a private folder, which no rebuild
     // (by us, by another `serve` or `cargo xtask test`, or by anyone else
     // working in the tree) changes under the tests; it goes with `built`.
@@ -52,12 +55,15 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
         })?;
         let address = listener.local_addr()?;
         let mut app = axum::Router::new();
-        match playground
-            .as_ref()
-            .map_err(|e| anyhow::anyhow!("{e:#}"))
-            .and_then(|p| p.router(address))
-        {
-            Ok(router) => app = app.merge(router),
+        let mut sign_in = None;
+        match playground.as_ref().map_err(|e| anyhow::anyhow!("{e:#}")).and_then(|p| {
+            let router = p.router(address)?;
+            Ok((router, p.sign_in_link(address)?))
+        }) {
+            Ok((router, link)) => {
+                app = app.merge(router);
+                sign_in = Some(link);
+            }
             // The book is still worth serving: its Run buttons then use
             // play.rust-lang.org, as on the published site.
             Err(err) => eprintln!(
@@ -74,6 +80,17 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
             );
         }
         println!("serving the book at http://{address}/  (Ctrl-C stops)");
+        // Kept until the server stops: the browser may read it late.
+        let mut _redirect = None;
+        if let Some(link) = &sign_in {
+            // The only way to Run: nothing the server answers gives it away.
+            println!("to Run code, open the book with this link (it works once): {link}");
+            if open {
+                _redirect = open_in_browser(link);
+            }
+        } else if open {
+            _redirect = open_in_browser(&format!("http://{address}/"));
+        }
 
         if !snapshot {
             let root = root.to_path_buf();
@@ -90,6 +107,55 @@ pub fn serve(root: &Path, port: u16, snapshot: bool) -> Result<()> {
     drop(playground);
     drop(built);
     served
+}
+
+/// Opens `url` in the desktop's browser, or says why it could not. Not by
+/// passing the URL to the opener: a command line is visible to every user
+/// of the machine (`ps`), and the URL carries the sign-in secret. Like
+/// Jupyter, it writes a page that only we can read, which sends the browser
+/// on to the URL, and opens that page; it is returned, to live until the
+/// server stops.
+fn open_in_browser(url: &str) -> Option<crate::files::TempDir> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let written = crate::files::temp_dir("book-open-").and_then(|dir| {
+        let page = dir.path().join("open-the-book.html");
+        let mut file =
+            std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&page)?;
+        write!(
+            file,
+            "<!DOCTYPE html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" \
+             content=\"0;url={url}\"><title>Async Rust</title><p><a href=\"{url}\">Open the \
+             book</a></p>"
+        )?;
+        Ok((dir, page))
+    });
+    let (dir, page) = match written {
+        Ok(written) => written,
+        Err(err) => {
+            eprintln!(
+                "warning: could not write the page that opens the book ({err:#}); open the link yourself"
+            );
+            return None;
+        }
+    };
+    match std::process::Command::new(opener)
+        .arg(&page)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+    {
+        Ok(status) if status.success() => {}
+        Ok(status) => {
+            eprintln!(
+                "warning: `{opener}` could not open the book ({status}); open the link yourself"
+            )
+        }
+        Err(err) => eprintln!("warning: could not run `{opener}` ({err}); open the link yourself"),
+    }
+    Some(dir)
 }
 
 /// Ctrl-C, or a SIGTERM (as the browser tests send).

@@ -18,6 +18,8 @@ pub struct Server {
     /// The static files served next to the playground, as `serve` serves
     /// the book: `index.html` says "a page of the book".
     pub static_dir: tempfile::TempDir,
+    /// The `Cookie` header of a signed-in browser.
+    pub cookie: String,
     // Keeps the server's runtime (and so the server) alive.
     _runtime: tokio::runtime::Runtime,
 }
@@ -67,24 +69,21 @@ pub fn start_with(options: Options, limits: Limits) -> Server {
     runtime.spawn(async move {
         serving.serve(listener, app, std::future::pending()).await.expect("serving");
     });
-    Server { addr, playground, http: server, static_dir, _runtime: runtime }
+    let cookie = playground.sign_in_cookie().expect("signing in");
+    Server { addr, playground, http: server, static_dir, cookie, _runtime: runtime }
 }
 
 impl Server {
-    pub fn token(&self) -> String {
-        self.playground.token().to_string()
-    }
-
-    /// A request as the book's own page sends it, plus `extra` headers
-    /// (which replace same-named ones).
+    /// A request as the book's own page sends it from a signed-in browser,
+    /// plus `extra` headers (which replace same-named ones; an empty value
+    /// removes one).
     pub fn post(&self, path: &str, body: &[u8], extra: &[(&str, &str)]) -> HttpResponse {
-        let token = self.token();
         let origin = format!("http://{}", self.addr);
         let mut headers: Vec<(&str, &str)> = vec![
             ("Content-Type", "application/json"),
             ("Origin", &origin),
             ("Sec-Fetch-Site", "same-origin"),
-            ("X-Playground-Token", &token),
+            ("Cookie", &self.cookie),
         ];
         for (name, value) in extra {
             headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
