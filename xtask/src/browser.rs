@@ -104,7 +104,9 @@ fn run_browser_tests(root: &Path, dir: &Path) -> Result<(usize, usize)> {
     use std::io::BufRead as _;
     use std::process::{Command, Stdio};
 
-    if !dir.join("node_modules").join("playwright-core").is_dir() {
+    // Every package of package.json (a checkout from before one was added
+    // has the others).
+    if ["playwright-core", "axe-core"].iter().any(|p| !dir.join("node_modules").join(p).is_dir()) {
         eprintln!("installing the browser tests' packages (npm ci in {}) ...", dir.display());
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
