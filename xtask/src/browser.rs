@@ -66,7 +66,8 @@ pub fn run(root: &Path) -> Report {
         Ok((passed, 0)) if passed > 0 => Report::ran(
             format!(
                 "{passed} browser tests passed in headless Chromium (the Run button on the \
-                 local playground and a stand-in play.rust-lang.org; the error index in search)"
+                 local playground and a stand-in play.rust-lang.org; the error index in search; \
+                 hints by keyboard; axe-core: no serious or critical violation)"
             ),
             Problems::default(),
         ),
