@@ -30,7 +30,8 @@ after(async () => {
 });
 
 // The hints as the reader should read them: hints.md split at its
-// `## Hint` lines, Markdown's backticks and emphasis dropped, spaces folded.
+// `## Hint` lines, Markdown's links reduced to their text, backticks and
+// emphasis dropped, spaces folded.
 function hintsOf(exercise) {
     const [chapter, ...name] = exercise.split('-');
     const text = readFileSync(join(ROOT, 'listings', chapter, name.join('-'), 'hints.md'), 'utf8');
@@ -38,7 +39,7 @@ function hintsOf(exercise) {
 }
 
 function plain(text) {
-    return text.replace(/[`*]/g, '').replace(/\s+/g, ' ').trim();
+    return text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '').replace(/\s+/g, ' ').trim();
 }
 
 async function openExercise() {
@@ -58,6 +59,20 @@ function focused(page) {
         const el = document.activeElement;
         return el ? `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || '').trim().slice(0, 40)}"` : 'nothing';
     });
+}
+
+// Presses Tab (at most 25 times) until `target` has the focus, and checks
+// what it then says; a failure lists where the focus went.
+async function tabTo(page, target, says) {
+    const seen = [];
+    for (let tabs = 0; tabs < 25; tabs++) {
+        await page.keyboard.press('Tab');
+        seen.push(await focused(page));
+        if (await target.evaluate(el => el === document.activeElement)) {
+            break;
+        }
+    }
+    assert.match(seen.at(-1), says, `Tab did not reach it; the focus went:\n${seen.join('\n')}`);
 }
 
 test('hints: hidden at first, then revealed one at a time by the button', {timeout: 60000}, async () => {
@@ -91,30 +106,23 @@ test('hints: keyboard only: Tab to "Show hint", Enter, the hint has the focus; S
     await section.locator('button.hints-next').waitFor();
     // Start from the exercise listing's own link (its number), then Tab on
     // through the listing's buttons until "Show hint" has the focus.
+    const button = section.locator('button.hints-next');
     await figure.locator('a.listing-number').focus();
-    const seen = [];
-    for (let tabs = 0; tabs < 25; tabs++) {
-        await page.keyboard.press('Tab');
-        seen.push(await focused(page));
-        if (await section.locator('button.hints-next').evaluate(b => b === document.activeElement)) {
-            break;
-        }
-    }
-    assert.match(seen.at(-1), /^button\.hints-next "Show hint 1 of/, `Tab never reached "Show hint"; focus went:\n${seen.join('\n')}`);
+    await tabTo(page, button, /^button\.hints-next "Show hint 1 of/);
 
     await page.keyboard.press('Enter');
     const first = section.locator('li.hint').nth(0);
     await first.waitFor({state: 'visible'});
     assert.ok(await first.evaluate(h => h === document.activeElement), `focus is on ${await focused(page)}, not on hint 1`);
-    assert.ok(plain(await first.innerText()).endsWith(expected[0]));
+    assert.equal(plain(await first.innerText()), `Hint 1 of ${expected.length} ${expected[0]}`);
 
-    // The button comes next in the tab order; Space works as well as Enter.
-    await page.keyboard.press('Tab');
-    assert.match(await focused(page), /^button\.hints-next "Show hint 2 of/);
+    // The button comes next in the tab order, after any link in the hint;
+    // Space works as well as Enter.
+    await tabTo(page, button, /^button\.hints-next "Show hint 2 of/);
     await page.keyboard.press(' ');
     const second = section.locator('li.hint').nth(1);
     await second.waitFor({state: 'visible'});
     assert.ok(await second.evaluate(h => h === document.activeElement), `focus is on ${await focused(page)}, not on hint 2`);
-    assert.ok(plain(await second.innerText()).endsWith(expected[1]));
+    assert.equal(plain(await second.innerText()), `Hint 2 of ${expected.length} ${expected[1]}`);
     await context.close();
 });
