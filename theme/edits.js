@@ -198,7 +198,8 @@ if (typeof module !== 'undefined') {
             link.target = '_blank';
             link.rel = 'noopener';
             link.textContent = 'Open in play.rust-lang.org';
-            link.setAttribute('aria-label', 'Open ' + label + ' in play.rust-lang.org');
+            // The visible text first: the name a speech user says must work.
+            link.setAttribute('aria-label', 'Open in play.rust-lang.org: ' + label);
             link.href = playgroundUrl(source, edition);
             tools.append(link);
         }

@@ -66,7 +66,8 @@ pub fn run(root: &Path) -> Report {
         Ok((passed, 0)) if passed > 0 => Report::ran(
             format!(
                 "{passed} browser tests passed in headless Chromium (the Run button on the \
-                 local playground and a stand-in play.rust-lang.org; the error index in search)"
+                 local playground and a stand-in play.rust-lang.org; the error index in search; \
+                 hints by keyboard; axe-core: no serious or critical violation)"
             ),
             Problems::default(),
         ),
@@ -104,7 +105,9 @@ fn run_browser_tests(root: &Path, dir: &Path) -> Result<(usize, usize)> {
     use std::io::BufRead as _;
     use std::process::{Command, Stdio};
 
-    if !dir.join("node_modules").join("playwright-core").is_dir() {
+    // Every package of package.json (a checkout from before one was added
+    // has the others).
+    if ["playwright-core", "axe-core"].iter().any(|p| !dir.join("node_modules").join(p).is_dir()) {
         eprintln!("installing the browser tests' packages (npm ci in {}) ...", dir.display());
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])

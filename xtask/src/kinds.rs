@@ -356,8 +356,10 @@ impl Kind {
             template: Template {
                 next_step: Some(
                     "Solve it in the -solution crate, and keep the two crates' tests the same\n     \
-                     (`cargo xtask test` checks that they are).",
+                     (`cargo xtask test` checks that they are); write its hints.md (two or three\n     \
+                     hints, each revealing more; the template's TODOs fail the test until then).",
                 ),
+                extra: &[("hints.md", include_str!("../templates/exercise/hints.md"))],
                 ..template!("exercise", "lib")
             },
             solution: Some(Kind::Tests),

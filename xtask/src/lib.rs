@@ -10,6 +10,7 @@ pub mod chart;
 pub mod checks;
 pub mod error_index;
 pub mod files;
+pub mod hints;
 pub mod kinds;
 pub mod lint;
 pub mod listings;

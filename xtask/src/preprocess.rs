@@ -293,7 +293,7 @@ fn render(
 
     for (index, line) in content.lines().enumerate() {
         let line_no = index + 1;
-        if let Some(block) = blocks.peek() {
+        if let Some(&block) = blocks.peek() {
             if block.start == line_no {
                 let Some(listing) = by_package.get(block.package.as_str()) else {
                     problems.at_line(
@@ -313,6 +313,20 @@ fn render(
             }
             if block.end == line_no {
                 out.push_str("\n</figure>\n");
+                // An exercise's hints go under its starter (hints.rs), after
+                // the last part of it that the page shows. Their problems
+                // (none yet, the template's TODOs) are the `sources` check's
+                // to report: `serve` still shows a half-written exercise.
+                let last_part = blocks.clone().skip(1).all(|b| b.package != block.package);
+                if let Some(listing) = by_package.get(block.package.as_str())
+                    && listing.kind.rules().solution.is_some()
+                    && last_part
+                    && let (hints, _) = crate::hints::read(listing)
+                    && !hints.is_empty()
+                {
+                    out.push('\n');
+                    out.push_str(&crate::hints::html(&block.number, &hints));
+                }
                 blocks.next();
                 continue;
             }
@@ -462,6 +476,7 @@ pub fn run_as_mdbook_command() -> Result<()> {
 mod tests {
     use super::*;
     use crate::kinds::Kind;
+    use std::fs;
 
     #[test]
     fn package_comes_from_the_crate_folder() {
@@ -611,6 +626,71 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<code class=\"listing-command\">cargo test -p ch01-echo</code>"));
+    }
+
+    /// An exercise shown in two parts (its code, then its tests) gets its
+    /// hints once, under the last part; a listing of another kind gets none.
+    #[test]
+    fn an_exercise_gets_its_hints_under_its_last_part() {
+        let dir = crate::files::temp_dir("hints-").unwrap();
+        let hints = "## Hint 1\n\nLook at `spawn`.\n\n## Hint 2\n\nKeep the handles.\n";
+        fs::write(dir.path().join("hints.md"), hints).unwrap();
+        let chapter = "<Listing caption=\"Code\">\n\n\
+            {{#rustdoc_include ../listings/ch01/ex-x/src/main.rs:exercise}}\n\n</Listing>\n\n\
+            <Listing caption=\"Tests\">\n\n\
+            {{#rustdoc_include ../listings/ch01/ex-x/src/main.rs:tests}}\n\n</Listing>\n\n\
+            <Listing caption=\"Other\">\n\n\
+            {{#rustdoc_include ../listings/ch01/hello/src/main.rs:all}}\n\n</Listing>\n";
+        let root = Path::new("/book");
+        let mut scan =
+            scan_chapter(root, &root.join("src"), "src/ch01.md", Path::new("ch01.md"), chapter);
+        assert!(scan.problems.is_empty(), "{:?}", scan.problems);
+        for (block, number) in scan.blocks.iter_mut().zip(["1-1", "1-2", "1-3"]) {
+            block.number = number.to_string();
+        }
+        let mut exercise = listing("ch01-ex-x", Kind::Exercise);
+        exercise.dir = dir.path().to_path_buf();
+        exercise.rel_dir = "listings/ch01/ex-x".to_string();
+        let hello = listing("ch01-hello", Kind::Runs);
+        let by_package = HashMap::from([("ch01-ex-x", &exercise), ("ch01-hello", &hello)]);
+        let mut problems = Problems::default();
+        let html = render(
+            chapter,
+            Path::new("ch01.md"),
+            "src/ch01.md",
+            &scan.blocks,
+            &HashMap::new(),
+            &by_package,
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(html.matches("<section class=\"hints\"").count(), 1, "{html}");
+        let (before, after) = html.split_once("<section class=\"hints\" id=\"hints-1-2\"").unwrap();
+        assert!(before.contains("id=\"listing-1-2\"") && !after.contains("listing-1-2"), "{html}");
+        assert!(after.contains("<code>spawn</code>") && after.contains("id=\"listing-1-3\""));
+
+        // Without its file there is nothing to show (the `sources` check
+        // reports it, hints::check), and the page builds.
+        fs::remove_file(dir.path().join("hints.md")).unwrap();
+        let mut problems = Problems::default();
+        let html = render(
+            chapter,
+            Path::new("ch01.md"),
+            "src/ch01.md",
+            &scan.blocks,
+            &HashMap::new(),
+            &by_package,
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(!html.contains("hints"), "{html}");
+        let missing = crate::hints::check(&[exercise]);
+        let found: Vec<String> = missing.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            ["listings/ch01/ex-x/hints.md: the exercise `ch01-ex-x` has no hints: write 2 or 3 \
+              in this file, each under a `## Hint N` line (CONTRIBUTING.md, \"Add an exercise\")"]
+        );
     }
 
     #[test]

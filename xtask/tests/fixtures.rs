@@ -194,6 +194,29 @@ fn an_exercise_without_a_solution_is_reported() {
 }
 
 #[test]
+fn an_exercise_with_one_hint_or_a_placeholder_is_reported() {
+    Fixture::tiny_book("exercise-one-hint")
+        .replace("listings/ch01/ex-double/hints.md", "## Hint 2\n", "")
+        .test()
+        .fails_with(&[
+            "listings/ch01/ex-double/hints.md:",
+            "an exercise has 2 or 3 hints",
+            "this file has 1",
+        ]);
+    Fixture::tiny_book("exercise-hint-placeholder")
+        .replace(
+            "listings/ch01/ex-double/hints.md",
+            "Return `n * 2`",
+            "TODO: the shape of the approach. Return `n * 2`",
+        )
+        .test()
+        .fails_with(&[
+            "listings/ch01/ex-double/hints.md:5:",
+            "hint 2 still holds the template's TODO: write the hint",
+        ]);
+}
+
+#[test]
 fn a_page_showing_a_machines_path_or_thread_id_is_reported() {
     // The comparison accepts it (the id is normalized away on both sides),
     // but the page would show it.

@@ -96,6 +96,18 @@ fn scaffolded_chapter_and_listings_pass_once_blessed() {
         unblessed.stderr
     );
 
+    // The exercise's hints are the template's placeholders until written.
+    assert!(
+        unblessed.stderr.contains(
+            "listings/ch02/first-exercise/hints.md:1: hint 1 still holds the template's TODO"
+        ),
+        "{}",
+        unblessed.stderr
+    );
+    let hints = root.join("listings/ch02/first-exercise/hints.md");
+    fs::write(&hints, "## Hint 1\n\nCount down with a range.\n\n## Hint 2\n\nReverse it.\n")
+        .unwrap();
+
     succeeds(&xtask(&root, &["bless"]));
     let error = fs::read_to_string(root.join("listings/ch02/first-does-not-compile/stderr.txt"));
     assert!(error.unwrap().contains("error[E0308]: mismatched types"));

@@ -239,11 +239,12 @@ fn declarations(cx: &mut Context) -> Result<Report> {
 fn sources(cx: &mut Context) -> Result<Report> {
     let (sources, mut problems) = checks::check_sources(cx.root, &cx.listings)?;
     problems.extend(checks::check_exercises(&cx.listings));
+    problems.extend(crate::hints::check(&cx.listings));
     let in_sources = problems.len();
     let network = checks::check_no_internet(cx.root, &cx.listings);
     let verdict = match (in_sources, network.len()) {
-        (0, 0) => "every include resolved, every listing shown, exercises match their solutions, \
-                   no inline Rust, no internet"
+        (0, 0) => "every include resolved, every listing shown, exercises match their solutions \
+                   and have hints, no inline Rust, no internet"
             .to_string(),
         (sources, network) => format!(
             "{sources} problem(s) in chapters, anchors and exercises, {network} listing(s) \
