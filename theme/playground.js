@@ -61,9 +61,41 @@ function bookCratesUsed(code) {
     return Array.from(used).filter(name => !BOOK_STD_CRATES.has(name) && !BOOK_PRIMITIVES.has(name) && !local.has(name));
 }
 
-// Node.js (tests/page-script/) loads this file for the function above.
+// mdBook shows a listing without `fn main` (a library) wrapped, in hidden
+// lines, in `#![allow(unused)]` and `fn main() { ... }` (mdbook-html's
+// `wrap_rust_main`, the listing's own leading `#![...]` lines kept before
+// `fn main`). Sent like that, a library's items and its `mod tests` are
+// inner items of `main`: `use super::*` finds nothing and no test runs. This
+// gives back the listing as its crate has it; other code is returned as is.
+function bookUnwrappedMain(code) {
+    const m = code.match(/^#!\[allow\(unused\)\]\r?\n((?:[ \t]*#!\[.*\r?\n|[ \t]*\r?\n)*)fn main\(\) \{\r?\n([\s\S]*?)\r?\n\}[ \t]*(?:\r?\n)?$/);
+    if (!m || (m[1] + m[2]).includes('fn main') || !bookBracesNest(m[2])) {
+        return code;
+    }
+    return m[1] + m[2] + '\n';
+}
+
+// Whether `code`'s braces close only what it opened (strings, characters and
+// comments aside): the wrapper's last `}` is then the one that closes `main`.
+function bookBracesNest(code) {
+    const stripped = code
+        .replace(/\/\*[\s\S]*?\*\//g, ' ')
+        .replace(/\/\/[^\n]*/g, ' ')
+        .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+        .replace(/'(?:[^'\\]|\\.)'/g, "' '");
+    let depth = 0;
+    for (const c of stripped) {
+        depth += c === '{' ? 1 : c === '}' ? -1 : 0;
+        if (depth < 0) {
+            return false;
+        }
+    }
+    return depth === 0;
+}
+
+// Node.js (tests/page-script/) loads this file for the functions above.
 if (typeof module !== 'undefined') {
-    module.exports = {cratesUsed: bookCratesUsed};
+    module.exports = {cratesUsed: bookCratesUsed, unwrappedMain: bookUnwrappedMain};
 }
 
 (function bookPlayground() {
@@ -196,7 +228,8 @@ if (typeof module !== 'undefined') {
         return '2024';
     }
 
-    function requestFor(pre, code) {
+    function requestFor(pre, text) {
+        const code = bookUnwrappedMain(text);
         const listing = listingOf(pre);
         const hasMain = /\bfn\s+main\s*\(/.test(code);
         const declaredTests = listing !== null && listing.run === 'tests';
