@@ -376,6 +376,48 @@ if (typeof module !== 'undefined') {
         button.addEventListener('click', check);
     }
 
+    // ---- Keyboard: leaving the editor ------------------------------------
+    // In mdBook's editor (Ace 1.4) Tab indents, so Tab alone cannot leave
+    // it: Escape moves the focus to the next control after the block (an
+    // exercise's Check button). Ctrl-Enter runs (playground.js). The
+    // editor's text input says both.
+    // Arrow keys stay in the editor: mdBook's book.js turns the page only
+    // when the key's target is not a textarea, which Ace's input is.
+    const FOCUSABLE = 'a[href], button:not([disabled]), input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+
+    function keyboardFor(pre, editor) {
+        if (!editor || !editor.commands || editor.bookKeyboard) {
+            return;
+        }
+        editor.bookKeyboard = true;
+        const figure = pre.closest('figure.listing');
+        const number = figure && figure.querySelector('.listing-number');
+        const name = number ? number.textContent.trim() : 'this code';
+        editor.textInput.getElement().setAttribute('aria-label',
+            'Code editor for ' + name + '. Escape leaves the editor; Ctrl-Enter runs the code.');
+        editor.commands.addCommand({
+            name: 'leaveEditor',
+            bindKey: {win: 'Esc', mac: 'Esc'},
+            exec: () => {
+                const next = Array.from(document.querySelectorAll(FOCUSABLE)).find(element =>
+                    !pre.contains(element)
+                    && (pre.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING)
+                    && element.getClientRects().length > 0);
+                if (next) {
+                    next.focus();
+                } else {
+                    editor.blur();
+                }
+            },
+        });
+    }
+    document.addEventListener('book-editor', event => keyboardFor(event.target, event.detail.editor));
+    if (window.ace) {
+        document.querySelectorAll('pre.playground code.editable.ace_editor').forEach(code => {
+            keyboardFor(code.closest('pre'), window.ace.edit(code));
+        });
+    }
+
     // One Check per exercise on a page: on the first block of its package
     // (the part with the code to write, when a chapter shows it in parts).
     const seen = new Set();

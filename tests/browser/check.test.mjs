@@ -397,6 +397,15 @@ test('keyboard: arrow keys typed in the editor stay in the editor and never turn
         await page.keyboard.type('x');
         assert.equal(page.url(), url);
 
+        // Tab indents in the editor (Ace); Escape leaves it, for the next
+        // control: Check.
+        assert.match(await pre.locator('textarea.ace_text-input').getAttribute('aria-label'),
+            /^Code editor for Listing 8-\d+\. Escape leaves the editor/);
+        await page.keyboard.press('Escape');
+        assert.equal(await figure.locator('.check-button').evaluate(b => b === document.activeElement), true,
+            'Escape moved the focus out of the editor, to Check');
+        assert.equal(page.url(), url);
+
         // The same key outside the editor does turn it: the check above can fail.
         await page.evaluate(() => document.activeElement.blur());
         await page.keyboard.press('ArrowRight');
