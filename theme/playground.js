@@ -17,8 +17,8 @@
 // never makes a request to localhost.
 //
 // What a listing can do comes from the page, never from its kind: the
-// listings preprocessor writes `data-run` ("program", "tests" or "none",
-// with the reason in `data-run-none`) and the reader's command in
+// listings preprocessor writes `data-run` ("program", "tests", "check" or
+// "none", with the reason in `data-run-none`) and the reader's command in
 // `.listing-command` on each `figure.listing` (ARCHITECTURE.md, "Invariants
 // and contracts").
 
@@ -63,9 +63,41 @@ function bookCratesUsed(code) {
     return Array.from(used).filter(name => !BOOK_STD_CRATES.has(name) && !BOOK_PRIMITIVES.has(name) && !local.has(name));
 }
 
-// Node.js (tests/page-script/) loads this file for the function above.
+// mdBook shows a listing without `fn main` (a library) wrapped, in hidden
+// lines, in `#![allow(unused)]` and `fn main() { ... }` (mdbook-html's
+// `wrap_rust_main`, the listing's own leading `#![...]` lines kept before
+// `fn main`). Sent like that, a library's items and its `mod tests` are
+// inner items of `main`: `use super::*` finds nothing and no test runs. This
+// gives back the listing as its crate has it; other code is returned as is.
+function bookUnwrappedMain(code) {
+    const m = code.match(/^#!\[allow\(unused\)\]\r?\n((?:[ \t]*#!\[.*\r?\n|[ \t]*\r?\n)*)fn main\(\) \{\r?\n([\s\S]*?)\r?\n\}[ \t]*(?:\r?\n)?$/);
+    if (!m || (m[1] + m[2]).includes('fn main') || !bookBracesNest(m[2])) {
+        return code;
+    }
+    return m[1] + m[2] + '\n';
+}
+
+// Whether `code`'s braces close only what it opened (strings, characters and
+// comments aside): the wrapper's last `}` is then the one that closes `main`.
+function bookBracesNest(code) {
+    const stripped = code
+        .replace(/\/\*[\s\S]*?\*\//g, ' ')
+        .replace(/\/\/[^\n]*/g, ' ')
+        .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+        .replace(/'(?:[^'\\]|\\.)'/g, "' '");
+    let depth = 0;
+    for (const c of stripped) {
+        depth += c === '{' ? 1 : c === '}' ? -1 : 0;
+        if (depth < 0) {
+            return false;
+        }
+    }
+    return depth === 0;
+}
+
+// Node.js (tests/page-script/) loads this file for the functions above.
 if (typeof module !== 'undefined') {
-    module.exports = {cratesUsed: bookCratesUsed};
+    module.exports = {cratesUsed: bookCratesUsed, unwrappedMain: bookUnwrappedMain};
 }
 
 (function bookPlayground() {
@@ -150,8 +182,9 @@ if (typeof module !== 'undefined') {
         : Promise.resolve(onlineBackend());
 
     // For the browser tests and the curious: which backend this page uses.
-    // theme/edits.js turns a block into the editor to restore a saved edit.
-    window.bookPlayground = {backend: backend, makeEditable: makeEditable};
+    // theme/edits.js turns a block into the editor to restore a saved edit;
+    // theme/check.js runs an exercise's tests through `execute`.
+    window.bookPlayground = {backend: backend, makeEditable: makeEditable, execute: execute};
 
     // ---- What a listing needs -------------------------------------------
 
@@ -199,7 +232,8 @@ if (typeof module !== 'undefined') {
         return '2024';
     }
 
-    function requestFor(pre, code) {
+    function requestFor(pre, text) {
+        const code = bookUnwrappedMain(text);
         const listing = listingOf(pre);
         const hasMain = /\bfn\s+main\s*\(/.test(code);
         const declaredTests = listing !== null && listing.run === 'tests';
@@ -271,31 +305,34 @@ if (typeof module !== 'undefined') {
         }
     }
 
-    async function runOnce(pre) {
-        const code = playground_text(pre, true); // eslint-disable-line no-undef
-        show(pre, 'running', {status: 'Starting…'});
+    // Sends `code`, the listing in `pre`, to the page's backend; theme/check.js
+    // uses it too, with `overrides` ({tests: true}) changing the request.
+    // `onSend(backend)` is called as the request goes out. Resolves to
+    // {backend, obstacle} (it cannot run there, and why), {backend, error}
+    // (no usable reply, said in a sentence) or {backend, reply}.
+    async function execute(pre, code, overrides, onSend) {
         const chosen = await backend;
         const why = obstacle(code, chosen, listingOf(pre))
             || (chosen.kind === 'local' && !chosen.signedIn ? chosen.howToSignIn : null);
         if (why) {
-            show(pre, 'cannot-run', {status: why, command: localCommand(pre) || null});
-            return;
+            return {backend: chosen, obstacle: why};
         }
-        show(pre, 'running', {status: 'Running on ' + chosen.name + '…'});
+        if (onSend) {
+            onSend(chosen);
+        }
         let response;
         try {
             response = await fetchWithTimeout(chosen.url, {
                 method: 'POST',
                 mode: chosen.kind === 'online' ? 'cors' : 'same-origin',
                 headers: chosen.headers,
-                body: JSON.stringify(requestFor(pre, code)),
+                body: JSON.stringify(Object.assign(requestFor(pre, code), overrides || {})),
             }, chosen.timeoutMs);
         } catch (error) {
             const status = error.name === 'AbortError'
                 ? chosen.name + ' did not answer within ' + Math.round(chosen.timeoutMs / 1000) + ' s.'
                 : 'Could not reach ' + chosen.name + ' (' + error.message + ').';
-            show(pre, 'error', {status: status, command: localCommand(pre)});
-            return;
+            return {backend: chosen, error: status};
         }
         let reply = null;
         try {
@@ -307,12 +344,26 @@ if (typeof module !== 'undefined') {
             const detail = reply && typeof reply.error === 'string'
                 ? reply.error
                 : 'an unexpected reply (HTTP ' + response.status + ')';
-            show(pre, 'error', {
-                status: chosen.name + ' could not run it: ' + detail,
-                command: localCommand(pre),
-            });
+            return {backend: chosen, error: chosen.name + ' could not run it: ' + detail};
+        }
+        return {backend: chosen, reply: reply};
+    }
+
+    async function runOnce(pre) {
+        const code = playground_text(pre, true); // eslint-disable-line no-undef
+        show(pre, 'running', {status: 'Starting…'});
+        const result = await execute(pre, code, null,
+            chosen => show(pre, 'running', {status: 'Running on ' + chosen.name + '…'}));
+        if (result.obstacle) {
+            show(pre, 'cannot-run', {status: result.obstacle, command: localCommand(pre) || null});
             return;
         }
+        if (result.error) {
+            show(pre, 'error', {status: result.error, command: localCommand(pre)});
+            return;
+        }
+        const reply = result.reply;
+        const chosen = result.backend;
         const where = chosen.kind === 'local' ? 'local playground' : chosen.name;
         show(pre, reply.success ? 'success' : 'failure', {
             status: reply.success

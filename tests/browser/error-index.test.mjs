@@ -51,7 +51,10 @@ async function searchAndLand(message) {
     await page.locator('#mdbook-search-toggle').click();
     await page.locator('#mdbook-searchbar').fill(message);
     const hit = page.locator(`#mdbook-searchresults a[href*="${INDEX}"]`).first();
-    await hit.waitFor({timeout: 15000}).catch(async error => {
+    // The first search loads and parses the whole search index (megabytes
+    // of script), which a loaded two-core machine took over 15 s to do; the
+    // bound is for a search that never answers, not for a slow one.
+    await hit.waitFor({timeout: 60000}).catch(async error => {
         const results = await page.locator('#mdbook-searchresults').innerText();
         throw new Error(`no search result for "${message}" leads to ${INDEX}; results:\n${results}\n${error.message}`);
     });
@@ -75,7 +78,7 @@ async function searchAndLand(message) {
     return landed;
 }
 
-test('search: an error code lands on its entry', {timeout: 60000}, async () => {
+test('search: an error code lands on its entry', {timeout: 120000}, async () => {
     const landed = await searchAndLand('E0373');
     assert.equal(landed.tag, 'H3', `landed on #${landed.id}, not an entry's heading`);
     assert.equal(landed.heading.trim(), 'E0373');
@@ -84,7 +87,7 @@ test('search: an error code lands on its entry', {timeout: 60000}, async () => {
     assert.match(landed.entry, /fixed in Listing \d+-\d+/);
 });
 
-test('search: a panic message lands on its entry', {timeout: 60000}, async () => {
+test('search: a panic message lands on its entry', {timeout: 120000}, async () => {
     const message = 'there is no reactor running, must be called from the context of a Tokio 1.x runtime';
     const landed = await searchAndLand(message);
     assert.equal(landed.tag, 'H3', `landed on #${landed.id}, not an entry's heading`);
@@ -93,7 +96,7 @@ test('search: a panic message lands on its entry', {timeout: 60000}, async () =>
     assert.match(landed.entry, /ch02-tokio-main/);
 });
 
-test('search: a message without a code lands on its entry', {timeout: 60000}, async () => {
+test('search: a message without a code lands on its entry', {timeout: 120000}, async () => {
     const message = 'future cannot be sent between threads safely';
     const landed = await searchAndLand(message);
     assert.equal(landed.tag, 'H3', `landed on #${landed.id}, not an entry's heading`);
@@ -103,7 +106,7 @@ test('search: a message without a code lands on its entry', {timeout: 60000}, as
     assert.ok(count >= 5, `expected the five listings with this message, found ${count}:\n${landed.entry}`);
 });
 
-test('search: a silent bug is found by its name', {timeout: 60000}, async () => {
+test('search: a silent bug is found by its name', {timeout: 120000}, async () => {
     const landed = await searchAndLand('a lost message');
     assert.equal(landed.tag, 'H3', `landed on #${landed.id}, not an entry's heading`);
     assert.match(landed.heading, /lost message/i);

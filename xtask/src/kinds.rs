@@ -121,6 +121,10 @@ pub enum PageRun {
     Program,
     /// Compile and run its tests.
     Tests,
+    /// An exercise's starter: Run runs it as a program (its tests when it
+    /// has no `main`), and the page offers Check, which runs its tests and
+    /// shows each passed or failed (`theme/check.js`).
+    Check,
     /// Offer no Run; the page says why.
     Not(&'static str),
 }
@@ -131,6 +135,7 @@ impl PageRun {
         match self {
             PageRun::Program => "program",
             PageRun::Tests => "tests",
+            PageRun::Check => "check",
             PageRun::Not(_) => "none",
         }
     }
@@ -363,6 +368,7 @@ impl Kind {
                 ..template!("exercise", "lib")
             },
             solution: Some(Kind::Tests),
+            page: PageRun::Check,
             // Its tests are not run, so it neither fixes nor shows anything.
             allowed: &[],
             index: Index::Never,
@@ -475,6 +481,16 @@ mod tests {
                 Index::Never => assert!(!rules.allowed.contains(&Field::Shows), "{kind}"),
             }
         }
+    }
+
+    #[test]
+    fn only_an_exercise_is_checked_on_the_page() {
+        for kind in Kind::ALL {
+            let checked = kind.rules().page == PageRun::Check;
+            assert_eq!(checked, kind == Kind::Exercise, "{kind}");
+        }
+        assert_eq!(PageRun::Check.attribute(), "check");
+        assert_eq!(Kind::Tests.rules().page.attribute(), "tests");
     }
 
     #[test]

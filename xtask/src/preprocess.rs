@@ -31,6 +31,7 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use regex::Regex;
 
 use crate::error_index;
+use crate::kinds::PageRun;
 use crate::listings::{self, Listing};
 use crate::problems::Problems;
 
@@ -288,6 +289,7 @@ fn render(
     problems: &mut Problems,
 ) -> String {
     let reference_re = reference_regex();
+    let exercises = checked_packages(numbered, by_package);
     let mut out = String::with_capacity(content.len() + blocks.len() * 300);
     let mut blocks = blocks.iter().peekable();
 
@@ -308,7 +310,7 @@ fn render(
                     out.push('\n');
                     continue;
                 };
-                out.push_str(&opening_html(block, listing));
+                out.push_str(&opening_html(block, listing, &exercises));
                 continue;
             }
             if block.end == line_no {
@@ -371,13 +373,30 @@ fn render(
     out
 }
 
-fn opening_html(block: &Block, listing: &Listing) -> String {
+/// The packages the page offers Check on (`PageRun::Check`: the exercises),
+/// of the listings shown in the book, sorted and space-separated: the list
+/// a page counts the reader's progress against.
+fn checked_packages(
+    numbered: &HashMap<String, Target>,
+    by_package: &HashMap<&str, &Listing>,
+) -> String {
+    let mut packages: Vec<&str> = by_package
+        .values()
+        .filter(|l| l.kind.rules().page == PageRun::Check && numbered.contains_key(&l.package))
+        .map(|l| l.package.as_str())
+        .collect();
+    packages.sort_unstable();
+    packages.join(" ")
+}
+
+fn opening_html(block: &Block, listing: &Listing, exercises: &str) -> String {
     let id = format!("listing-{}", block.number);
     // What the page script may do with the listing (ARCHITECTURE.md,
     // "Invariants and contracts"): it reads these, never the kind.
     let page = listing.kind.rules().page;
     let why_not = match page {
-        crate::kinds::PageRun::Not(why) => format!(" data-run-none=\"{}\"", html_escape(why)),
+        PageRun::Not(why) => format!(" data-run-none=\"{}\"", html_escape(why)),
+        PageRun::Check => format!(" data-exercises=\"{}\"", html_escape(exercises)),
         _ => String::new(),
     };
     format!(
@@ -618,7 +637,7 @@ mod tests {
             package: "ch01-echo".into(),
             number: "1-2".into(),
         };
-        let html = opening_html(&block, &listing("ch01-echo", Kind::Serves));
+        let html = opening_html(&block, &listing("ch01-echo", Kind::Serves), "");
         assert!(
             html.contains(
                 " data-kind=\"serves\" data-run=\"none\" data-run-none=\"This listing is a server"
@@ -691,6 +710,48 @@ mod tests {
             ["listings/ch01/ex-x/hints.md: the exercise `ch01-ex-x` has no hints: write 2 or 3 \
               in this file, each under a `## Hint N` line (CONTRIBUTING.md, \"Add an exercise\")"]
         );
+    }
+
+    #[test]
+    fn an_exercise_offers_check_and_names_every_exercise_shown() {
+        let shown = |package: &str| {
+            (
+                package.to_string(),
+                Target { chapter: PathBuf::from("ch01.md"), number: "1-1".into() },
+            )
+        };
+        let numbered = HashMap::from([shown("ch02-ex-b"), shown("ch01-ex-a"), shown("ch01-hello")]);
+        let (a, b, hidden, hello) = (
+            listing("ch01-ex-a", Kind::Exercise),
+            listing("ch02-ex-b", Kind::Exercise),
+            listing("ch03-ex-not-shown", Kind::Exercise),
+            listing("ch01-hello", Kind::Runs),
+        );
+        let by_package = HashMap::from([
+            ("ch01-ex-a", &a),
+            ("ch02-ex-b", &b),
+            ("ch03-ex-not-shown", &hidden),
+            ("ch01-hello", &hello),
+        ]);
+        let exercises = checked_packages(&numbered, &by_package);
+        assert_eq!(exercises, "ch01-ex-a ch02-ex-b");
+        let block = Block {
+            start: 1,
+            end: 2,
+            caption: "Exercise".into(),
+            file: "listings/ch01/ex-a/src/lib.rs".into(),
+            package: "ch01-ex-a".into(),
+            number: "1-3".into(),
+        };
+        let html = opening_html(&block, &a, &exercises);
+        assert!(
+            html.contains(
+                " data-kind=\"exercise\" data-run=\"check\" data-exercises=\"ch01-ex-a ch02-ex-b\">"
+            ),
+            "{html}"
+        );
+        let html = opening_html(&block, &hello, &exercises);
+        assert!(!html.contains("data-exercises"), "{html}");
     }
 
     #[test]
