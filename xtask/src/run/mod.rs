@@ -80,6 +80,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("book", book),
     ("links", links),
     ("pages", pages),
+    ("pdf", pdf),
     ("script", |cx| Ok(browser::page_script(cx.root))),
     ("browser", |cx| cx.partial().map_or_else(|| Ok(browser::run(cx.root)), Ok)),
 ];
@@ -367,6 +368,22 @@ fn links(cx: &mut Context) -> Result<Report> {
         format!("{} internal links checked in {} pages", links.links, links.pages),
         problems,
     ))
+}
+
+/// The built book printed to one PDF whose outline is SUMMARY.md's pages
+/// (`pdf.rs`). Like the browser tests, not for a fixture book (no
+/// tests/browser) nor when only some listings were named.
+fn pdf(cx: &mut Context) -> Result<Report> {
+    if let Some(skipped) = cx.partial() {
+        return Ok(skipped);
+    }
+    if !cx.root.join("tests").join("browser").is_dir() {
+        return Ok(Report::Skipped("skipped: the book has no tests/browser".into()));
+    }
+    let Some(built) = &cx.book else {
+        return Ok(Report::Skipped("not run: the book does not build".into()));
+    };
+    Ok(crate::pdf::check(cx.root, &built.html_dir))
 }
 
 /// No page shows what only the recording machine has.
