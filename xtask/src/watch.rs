@@ -112,8 +112,8 @@ fn next_steps(root: &Path, listing: &Listing) -> Result<Next> {
             let html = Path::new(&page.source).with_extension("html");
             let html = html.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             format!(
-                "the solution on {} (the page {html} of `cargo xtask serve`; its crate: \
-                 {solution_crate})",
+                "the solution on {} (http://127.0.0.1:3000/{html} under `cargo xtask serve`; \
+                 its crate: {solution_crate})",
                 page.source
             )
         }
