@@ -1,7 +1,7 @@
 //! `cargo xtask watch <exercise>` on a copy of `tests/fixtures/tiny-book`:
 //! it runs the exercise's tests, runs them again when a file of the crate is
-//! saved, and says what passes and what to do next; a wrong name lists the
-//! exercises.
+//! saved, says what passes and what to do next, and stops on Ctrl-C; a
+//! wrong name lists the exercises.
 
 mod harness;
 
@@ -23,7 +23,7 @@ fn watch_reruns_the_tests_when_a_file_is_saved_and_says_what_next() {
         .arg("--root")
         .arg(&root)
         // The exercise by its folder; the package name is tested below.
-        .args(["watch", crate_dir.to_str().unwrap(), "--runs", "2"])
+        .args(["watch", crate_dir.to_str().unwrap(), "--runs", "3"])
         .env_remove("CARGO_TARGET_DIR")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -38,21 +38,21 @@ fn watch_reruns_the_tests_when_a_file_is_saved_and_says_what_next() {
         }
     });
     // Waits for the line that starts with `prefix`, and returns it with
-    // the line after it (the "next:" line).
-    let wait_for = |prefix: &str| -> (String, String) {
+    // the line after it (the "next:" line), if there is one.
+    let wait_for = |prefix: &str| -> (String, Option<String>) {
         loop {
             let line = receive
                 .recv_timeout(RUN_TIMEOUT)
                 .unwrap_or_else(|e| panic!("no line starting {prefix:?}: {e}"));
             if line.starts_with(prefix) {
-                let next = receive.recv_timeout(RUN_TIMEOUT).expect("the line after it");
-                return (line, next);
+                return (line, receive.recv_timeout(RUN_TIMEOUT).ok());
             }
         }
     };
 
     // The starter's `todo!()`: its one test fails, named.
     let (first, next) = wait_for("-- run 1: ");
+    let next = next.expect("a next: line");
     assert_eq!(first, "-- run 1: 0 of 1 tests pass; failing: tests::doubles.", "{first}");
     assert!(next.contains("keep going: make `tests::doubles` pass"), "{next}");
 
@@ -65,24 +65,26 @@ fn watch_reruns_the_tests_when_a_file_is_saved_and_says_what_next() {
     )
     .unwrap();
     let (second, next) = wait_for("-- run 2: ");
+    let next = next.expect("a next: line");
     assert_eq!(second, "-- run 2: all 1 tests pass.", "{second}");
     assert!(next.contains("listings/ch01/ex-double-solution/ (ch01-ex-double-solution)"), "{next}");
     assert!(next.contains("then move on to \"Error index\" (src/appendix-errors.md)"), "{next}");
 
+    // Ctrl-C while it waits for the next save: it says so and exits.
+    // SAFETY: kill(2) on the child this test started and has not reaped.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let (stopped, _) = wait_for("stopped watching.");
+    assert_eq!(stopped, "stopped watching.");
     let status = child.wait().unwrap();
-    assert!(status.success(), "{status}");
+    assert_eq!(status.code(), Some(130), "{status}");
 }
 
 #[test]
 fn watch_with_a_wrong_name_lists_the_exercises() {
     let root = Fixture::of("tiny-book", "watch", "names").write();
-    let outcome = harness::xtask(&root, &["watch", "ch01-ex-tripple"]);
+    let outcome = harness::xtask(&root, &["watch", "ch01-ex-halve"]);
     assert!(!outcome.success);
-    assert!(
-        outcome.stderr.contains("no exercise is named `ch01-ex-tripple`"),
-        "{}",
-        outcome.stderr
-    );
+    assert!(outcome.stderr.contains("no exercise is named `ch01-ex-halve`"), "{}", outcome.stderr);
     assert!(outcome.stderr.contains("ch01-ex-double "), "{}", outcome.stderr);
     assert!(outcome.stderr.contains("listings/ch01/ex-double/"), "{}", outcome.stderr);
 
