@@ -50,6 +50,12 @@ pub struct Printed {
 /// prints its print page, checks the result and says where it went.
 pub fn pdf(root: &Path, out: Option<PathBuf>) -> Result<()> {
     let chromium = browser::find_chromium().context(MISSING_CHROMIUM)?;
+    ensure!(
+        chromium.is_file(),
+        "$CHROMIUM is {}, which is not a file; point it at a Chromium or Chrome executable, \
+         or unset it to use Debian's `chromium` (apt-get install chromium)",
+        chromium.display()
+    );
     let out = match out {
         Some(out) if out.is_absolute() => out,
         Some(out) => std::env::current_dir().context("reading the current folder")?.join(out),
@@ -96,27 +102,33 @@ pub fn check(root: &Path, html_dir: &Path) -> Report {
         eprintln!("warning: SKIPPING the PDF: {MISSING_CHROMIUM}");
         return Report::Skipped(format!("SKIPPED: {MISSING_CHROMIUM}; the PDF was not printed"));
     };
-    let result = (|| -> Result<(Printed, Vec<Entry>)> {
+    let result = (|| -> Result<(Printed, Vec<Entry>, Duration, Duration)> {
         let dir = tempfile::Builder::new()
             .prefix("pdf-")
             .tempdir_in(html_dir.parent().unwrap_or(html_dir))
             .context("creating a folder for the PDF")?;
         let out = dir.path().join("book.pdf");
+        let started = Instant::now();
         print(&chromium, &html_dir.join("print.html"), &out)?;
-        Ok((read(&out)?, entries(root)?))
+        let printing = started.elapsed();
+        let printed = read(&out)?;
+        Ok((printed, entries(root)?, printing, started.elapsed() - printing))
     })();
     match result {
-        Ok((printed, entries)) => {
+        Ok((printed, entries, printing, reading)) => {
             for problem in compare(&printed, &entries) {
                 problems.at("src/SUMMARY.md", problem);
             }
             Report::ran(
                 format!(
                     "print.html printed by headless Chromium: {} pages, {} top-level outline \
-                     entries matching SUMMARY.md, {} internal links",
+                     entries matching SUMMARY.md, {} internal links (printed in {:.1} s, read \
+                     in {:.1} s)",
                     printed.pages,
                     printed.outline.len(),
-                    printed.internal_links
+                    printed.internal_links,
+                    printing.as_secs_f64(),
+                    reading.as_secs_f64()
                 ),
                 problems,
             )
