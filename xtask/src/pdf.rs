@@ -44,6 +44,8 @@ pub struct Printed {
     /// Links that leave the PDF for a file: an internal link Chromium could
     /// not resolve (a `file:` URI), which would not work in a reader's copy.
     pub file_links: Vec<String>,
+    /// Links to a named place the PDF does not define (its `/Dests`).
+    pub unresolved: Vec<String>,
 }
 
 /// `cargo xtask pdf [--out FILE]`: builds the book into a private folder,
@@ -228,15 +230,28 @@ pub fn read(pdf: &Path) -> Result<Printed> {
     ensure!(toc.errors.is_empty(), "{}'s outline: {}", pdf.display(), toc.errors.join("; "));
     let outline = toc.toc.into_iter().filter(|t| t.level == 1).map(|t| t.title).collect();
 
+    // The named places links lead to: the print page's `id`s.
+    let places: std::collections::HashSet<Vec<u8>> = doc
+        .catalog()
+        .and_then(|catalog| catalog.get_deref(b"Dests", &doc))
+        .and_then(Object::as_dict)
+        .map(|dests| dests.iter().map(|(name, _)| name.clone()).collect())
+        .unwrap_or_default();
     let mut internal_links = 0;
     let mut file_links = Vec::new();
+    let mut unresolved = Vec::new();
     for (_, page) in doc.get_pages() {
         for annotation in doc.get_page_annotations(page).unwrap_or_default() {
             if !annotation.get(b"Subtype").and_then(Object::as_name).is_ok_and(|s| s == b"Link") {
                 continue;
             }
-            if annotation.has(b"Dest") {
-                internal_links += 1;
+            if let Ok(dest) = annotation.get(b"Dest") {
+                match dest {
+                    Object::Name(name) | Object::String(name, _) if !places.contains(name) => {
+                        unresolved.push(String::from_utf8_lossy(name).into_owned());
+                    }
+                    _ => internal_links += 1,
+                }
                 continue;
             }
             let Ok(action) = annotation.get_deref(b"A", &doc).and_then(Object::as_dict) else {
@@ -255,7 +270,7 @@ pub fn read(pdf: &Path) -> Result<Printed> {
             }
         }
     }
-    Ok(Printed { pages, outline, internal_links, file_links })
+    Ok(Printed { pages, outline, internal_links, file_links, unresolved })
 }
 
 /// What is wrong with a printed PDF, against the book's pages.
@@ -299,6 +314,13 @@ pub fn compare(printed: &Printed, entries: &[Entry]) -> Vec<String> {
     if printed.internal_links == 0 {
         problems.push("the PDF has no internal links (the print page's links were lost)".into());
     }
+    if !printed.unresolved.is_empty() {
+        problems.push(format!(
+            "{} link(s) in the PDF lead to places it does not have, e.g. #{}",
+            printed.unresolved.len(),
+            printed.unresolved[0]
+        ));
+    }
     if !printed.file_links.is_empty() {
         problems.push(format!(
             "{} link(s) in the PDF point at files instead of places in the PDF, e.g. {}",
@@ -324,6 +346,7 @@ mod tests {
             outline: outline.iter().map(|s| s.to_string()).collect(),
             internal_links: 3,
             file_links: Vec::new(),
+            unresolved: Vec::new(),
         }
     }
 
@@ -351,12 +374,14 @@ mod tests {
     }
 
     #[test]
-    fn too_few_pages_or_links_to_files_fail() {
+    fn too_few_pages_or_links_to_files_or_to_nowhere_fail() {
         let entries = [entry("one", "One")];
         let mut short = printed(&["One"]);
         short.pages = 0;
         short.file_links.push("file:///tmp/print.html#x".into());
+        short.unresolved.push("nowhere".into());
         let problems = compare(&short, &entries);
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[1].contains("#nowhere"), "{problems:?}");
     }
 }

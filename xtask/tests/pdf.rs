@@ -39,6 +39,7 @@ fn the_pdf_has_an_outline_of_the_summary_and_internal_links() {
     // The error index links to its listings: links inside the PDF.
     assert!(printed.internal_links > 0, "{printed:?}");
     assert!(printed.file_links.is_empty(), "{printed:?}");
+    assert!(printed.unresolved.is_empty(), "{printed:?}");
 }
 
 #[test]
