@@ -104,3 +104,37 @@ pub fn build_logged(root: &Path) -> Result<Built> {
     eprintln!("built the book into {} ({} warning(s))", built.html_dir.display(), built.warnings);
     Ok(built)
 }
+
+/// A page of the book, as SUMMARY.md lists it: its entry's name, its source
+/// file (relative to the book's root) and its level-1 heading.
+#[derive(Debug)]
+pub struct Entry {
+    pub name: String,
+    pub source: String,
+    pub heading: Option<String>,
+}
+
+/// Every page SUMMARY.md lists, in order, with its level-1 heading.
+pub fn entries(root: &Path) -> Result<Vec<Entry>> {
+    let book = mdbook_driver::MDBook::load(root)
+        .with_context(|| format!("loading the book at {}", root.display()))?;
+    let mut entries = Vec::new();
+    for item in book.iter() {
+        let mdbook_driver::book::BookItem::Chapter(chapter) = item else { continue };
+        let Some(source) = &chapter.source_path else { continue };
+        entries.push(Entry {
+            name: chapter.name.clone(),
+            source: format!("{}/{}", book.config.book.src.display(), source.display()),
+            heading: heading(&chapter.content),
+        });
+    }
+    Ok(entries)
+}
+
+/// The text of a page's first level-1 heading, as a PDF outline shows it
+/// (inline code and emphasis marks dropped).
+pub fn heading(markdown: &str) -> Option<String> {
+    let line = markdown.lines().find_map(|l| l.strip_prefix("# "))?;
+    let text: String = line.chars().filter(|c| !matches!(c, '`' | '*')).collect();
+    Some(text.trim().to_string())
+}

@@ -19,7 +19,7 @@ fn failed_at(folder: &str, line: &str, problem: String) -> Report {
 }
 
 /// Chromium: `$CHROMIUM`, or Debian's `chromium` on the PATH.
-fn find_chromium() -> Option<PathBuf> {
+pub fn find_chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROMIUM") {
         return Some(PathBuf::from(path));
     }

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{book, files, listings, playground_bench, preprocess, run, scaffold, serve, soak};
+use xtask::{
+    book, files, listings, pdf, playground_bench, preprocess, run, scaffold, serve, soak, watch,
+};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Build, serve, test and bless the Async Rust book")]
@@ -37,6 +39,23 @@ enum Command {
         /// Open the book, signed in to Run, in the default browser.
         #[arg(long)]
         open: bool,
+    },
+    /// Print the whole book to one PDF with headless Chromium (its outline:
+    /// the chapters; its links work inside the PDF).
+    Pdf {
+        /// Where to write it (default: target/book.pdf).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Work on an exercise: run its tests now and on every save of a file in
+    /// its crate, and say what passes, what fails and what to do next.
+    Watch {
+        /// The exercise's package (`ch08-ex-transfer`) or its folder
+        /// (`listings/ch08/ex-transfer`).
+        exercise: String,
+        /// Stop after this many runs (for tests; without it, until Ctrl-C).
+        #[arg(long, hide = true)]
+        runs: Option<usize>,
     },
     /// Run every check: listings compiled, run and compared; book checks.
     Test {
@@ -130,6 +149,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build => book::build_logged(&root).map(|_| ()),
         Command::Serve { port, snapshot, open } => serve::serve(&root, port, snapshot, open),
+        Command::Pdf { out } => pdf::pdf(&root, out),
+        Command::Watch { exercise, runs } => watch::watch(&root, &exercise, runs),
         Command::Test { packages } => run::test(&root, &packages),
         Command::Bless { packages, charts_only: false } => run::bless(&root, &packages),
         Command::Bless { packages, charts_only: true } => xtask::chart::redraw(&root, &packages),

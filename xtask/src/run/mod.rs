@@ -104,6 +104,7 @@ pub const LANES: &[&[(&str, Then)]] = &[
         ("book", book),
         ("links", links),
         ("pages", pages),
+        ("pdf", pdf),
         ("script", |cx, _| Ok(browser::page_script(cx.root))),
     ],
     &[("browser", |cx, _| cx.partial().map_or_else(|| Ok(browser::run(cx.root)), Ok))],
@@ -441,6 +442,22 @@ fn links(cx: &Context, lane: &mut Lane) -> Result<Report> {
         format!("{} internal links checked in {} pages", links.links, links.pages),
         problems,
     ))
+}
+
+/// The built book printed to one PDF whose outline is SUMMARY.md's pages
+/// (`pdf.rs`). Like the browser tests, not for a fixture book (no
+/// tests/browser) nor when only some listings were named.
+fn pdf(cx: &Context, lane: &mut Lane) -> Result<Report> {
+    if let Some(skipped) = cx.partial() {
+        return Ok(skipped);
+    }
+    if !cx.root.join("tests").join("browser").is_dir() {
+        return Ok(Report::Skipped("skipped: the book has no tests/browser".into()));
+    }
+    let Some(built) = &lane.book else {
+        return Ok(Report::Skipped("not run: the book does not build".into()));
+    };
+    Ok(crate::pdf::check(cx.root, &built.html_dir))
 }
 
 /// No page shows what only the recording machine has.
