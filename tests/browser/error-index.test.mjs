@@ -49,11 +49,18 @@ async function searchAndLand(message) {
     const page = await context.newPage();
     await page.goto(`${bookUrl}/index.html`);
     await page.locator('#mdbook-search-toggle').click();
-    await page.locator('#mdbook-searchbar').fill(message);
+    // mdBook searches on the search box's `keyup`, or, when its index
+    // finishes loading, for what the box already holds. `fill` sends no
+    // keyup, so when the index loaded before the fill nothing searched (this
+    // test failed now and then under load); a key pressed after the fill
+    // searches in either order.
+    const searchbar = page.locator('#mdbook-searchbar');
+    await searchbar.fill(message);
+    await searchbar.press('End');
     const hit = page.locator(`#mdbook-searchresults a[href*="${INDEX}"]`).first();
     // The first search loads and parses the whole search index (megabytes
-    // of script), which a loaded two-core machine took over 15 s to do; the
-    // bound is for a search that never answers, not for a slow one.
+    // of script); the bound is for a search that never answers, not for a
+    // slow one.
     await hit.waitFor({timeout: 60000}).catch(async error => {
         const results = await page.locator('#mdbook-searchresults').innerText();
         throw new Error(`no search result for "${message}" leads to ${INDEX}; results:\n${results}\n${error.message}`);
