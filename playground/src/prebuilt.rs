@@ -10,9 +10,9 @@
 //!   `src/main.rs`, no feature needed, no build script, only offered crates
 //!   as dependencies; its source reads no build-time environment (`env!`),
 //!   no backtrace, and no line or `Location` of its own (see `SCREEN`); its
-//!   binary's loaded sections do not contain its crate name (`ch02_x`), which
+//!   binary's loaded data does not contain its crate name (`ch02_x`), which
 //!   a compiled Run would print as `playground` (`type_name`, `module_path!`,
-//!   tracing's targets).
+//!   tracing's targets): looked at on its first Run, then remembered.
 //! - **Fresh.** Cargo's dep-info `<target>/debug/<bin>.d` names the binary
 //!   and exactly one source, this listing's `src/main.rs` (so no other file
 //!   went into it); that file, the listing's and the workspace's Cargo.toml,
@@ -33,6 +33,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
@@ -63,6 +64,12 @@ pub struct Listing {
     /// The binary as found at start (size, modified, inode): a binary
     /// changed since is not used.
     identity: (u64, SystemTime, u64),
+    /// `ch02_count_to`.
+    crate_name: String,
+    /// Whether the binary's data lacks its crate name (`Err(why not)`):
+    /// looked at on the first Run that finds the listing (reading every
+    /// binary at start would take seconds).
+    screened: OnceLock<Result<(), String>>,
 }
 
 /// A match: the listing, and the lines of its file missing from the code
@@ -200,11 +207,28 @@ impl Prebuilt {
         {
             return None;
         }
+        listing.screened.get_or_init(|| listing.screen()).as_ref().ok()?;
         Some(Matched { listing, dropped_lines: dropped.clone() })
     }
 }
 
 impl Listing {
+    /// Whether the binary's loaded data lacks the crate name; says why not
+    /// once, in the playground's log.
+    fn screen(&self) -> Result<(), String> {
+        let why = match loaded_sections_contain(&self.binary, self.crate_name.as_bytes()) {
+            Ok(false) => return Ok(()),
+            Ok(true) => format!(
+                "its binary contains its crate name {} (a type or module path, a tracing \
+                 target), which a compiled Run prints as `playground`",
+                self.crate_name
+            ),
+            Err(e) => format!("reading {}: {e:#}", self.binary.display()),
+        };
+        eprintln!("  playground: instant Run: {} always compiles: {why}", self.package);
+        Err(why)
+    }
+
     /// The prebuilt binary, to copy into a Run's folder.
     pub fn binary(&self) -> &Path {
         &self.binary
@@ -315,20 +339,9 @@ fn candidate(
         binary,
         dep_info,
         inputs,
+        crate_name: bin.name.replace('-', "_"),
+        screened: OnceLock::new(),
     };
-    if listing.binary.is_file() {
-        let crate_name = bin.name.replace('-', "_");
-        match loaded_sections_contain(&listing.binary, crate_name.as_bytes()) {
-            Ok(false) => {}
-            Ok(true) => {
-                return Err(format!(
-                    "its binary contains its crate name {crate_name} (a type or module path, a \
-                     tracing target), which a compiled Run prints as `playground`"
-                ));
-            }
-            Err(e) => return Err(format!("reading {}: {e:#}", listing.binary.display())),
-        }
-    }
     Ok(Some(listing))
 }
 
@@ -402,42 +415,44 @@ fn identity(path: &Path) -> std::io::Result<(u64, SystemTime, u64)> {
 }
 
 /// Whether `needle` occurs in a section of the ELF file that is loaded into
-/// memory (`SHF_ALLOC`): what the program can print without reading its
-/// own file. Symbol tables and debug info are not loaded.
+/// memory as data (`SHF_ALLOC`, not `SHF_EXECINSTR`): where a string the
+/// program can print without reading its own file lives (`type_name`,
+/// `module_path!`, a tracing target). Symbol tables and debug info are not
+/// loaded, and are most of the file, so only the data sections are read.
 fn loaded_sections_contain(binary: &Path, needle: &[u8]) -> Result<bool> {
-    let bytes = std::fs::read(binary)?;
-    let u16_at = |at: usize| -> Result<u64> {
-        let b = bytes.get(at..at + 2).context("truncated ELF header")?;
-        Ok(u64::from(u16::from_le_bytes([b[0], b[1]])))
+    use std::os::unix::fs::FileExt as _;
+    let file = std::fs::File::open(binary)?;
+    let read = |offset: u64, len: usize| -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        file.read_exact_at(&mut buf, offset).context("a part past the file's end")?;
+        Ok(buf)
     };
-    let u32_at = |at: usize| -> Result<u64> {
-        let b = bytes.get(at..at + 4).context("truncated ELF header")?;
-        Ok(u64::from(u32::from_le_bytes(b.try_into()?)))
-    };
-    let u64_at = |at: usize| -> Result<u64> {
-        let b = bytes.get(at..at + 8).context("truncated ELF header")?;
-        Ok(u64::from_le_bytes(b.try_into()?))
-    };
+    let header = read(0, 64)?;
     // 64-bit, little-endian ELF only (x86_64, aarch64 Linux).
-    if bytes.get(..6) != Some(b"\x7fELF\x02\x01") {
+    if header[..6] != *b"\x7fELF\x02\x01" {
         bail!("not a 64-bit little-endian ELF file");
     }
-    let shoff = u64_at(0x28)? as usize;
-    let shentsize = u16_at(0x3a)? as usize;
-    let shnum = u16_at(0x3c)? as usize;
+    let u16_at = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as usize;
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    let u64_at = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+    let shoff = u64_at(&header, 0x28);
+    let shentsize = u16_at(&header, 0x3a);
+    let shnum = u16_at(&header, 0x3c);
+    if shentsize < 0x28 {
+        bail!("an ELF section header of {shentsize} bytes");
+    }
+    let headers = read(shoff, shentsize * shnum)?;
     const SHF_ALLOC: u64 = 0x2;
-    const SHT_NOBITS: u64 = 8;
+    const SHF_EXECINSTR: u64 = 0x4;
+    const SHT_NOBITS: u32 = 8;
     for i in 0..shnum {
-        let header = shoff + i * shentsize;
-        let kind = u32_at(header + 4)?;
-        let flags = u64_at(header + 8)?;
-        if flags & SHF_ALLOC == 0 || kind == SHT_NOBITS {
+        let h = &headers[i * shentsize..(i + 1) * shentsize];
+        let flags = u64_at(h, 8);
+        if flags & SHF_ALLOC == 0 || flags & SHF_EXECINSTR != 0 || u32_at(h, 4) == SHT_NOBITS {
             continue;
         }
-        let offset = u64_at(header + 0x18)? as usize;
-        let size = u64_at(header + 0x20)? as usize;
-        let data = bytes.get(offset..offset + size).context("a section past the file's end")?;
-        if data.windows(needle.len()).any(|w| w == needle) {
+        let data = read(u64_at(h, 0x18), u64_at(h, 0x20) as usize)?;
+        if memchr::memmem::find(&data, needle).is_some() {
             return Ok(true);
         }
     }
@@ -482,6 +497,8 @@ mod tests {
             dep_info: PathBuf::new(),
             inputs: Vec::new(),
             identity: (0, SystemTime::UNIX_EPOCH, 0),
+            crate_name: "ch02_x".into(),
+            screened: OnceLock::new(),
         };
         let text = "thread 'main' panicked at listings/ch02/x/src/main.rs:9:9:\nboom\n\
                     [listings/ch02/x/src/main.rs:2:5] x = 1\n";
@@ -495,6 +512,19 @@ mod tests {
             page.rewrite(text),
             "thread 'main' panicked at src/main.rs:7:9:\nboom\n[src/main.rs:1:5] x = 1\n"
         );
+    }
+
+    #[test]
+    fn finds_a_string_in_the_loaded_data_only() {
+        let me = std::env::current_exe().unwrap();
+        let literal = std::hint::black_box("a string this test binary keeps in .rodata");
+        assert!(loaded_sections_contain(&me, literal.as_bytes()).unwrap());
+        // Made at run time, reversed: in no section.
+        let absent: String = std::hint::black_box("derots-reven-qz").chars().rev().collect();
+        assert!(!loaded_sections_contain(&me, absent.as_bytes()).unwrap());
+        let not_elf = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(not_elf.path(), b"#!/bin/sh\n").unwrap();
+        assert!(loaded_sections_contain(not_elf.path(), b"x").is_err());
     }
 
     #[test]

@@ -21,6 +21,9 @@ use common::{Server, start, test_options, workspace_root};
 const FRESH: &[&str] = &["ch02-count-to", "ch03-poll-after-ready"];
 /// A copy older than its source, as after an edit not yet rebuilt.
 const STALE: &str = "ch02-async-move";
+/// Fresh, but its binary holds its crate name (tracing's callsites keep
+/// their module path), which a compiled Run would print as `playground`.
+const NAMES_ITSELF: &str = "ch18-instrument";
 
 struct Playgrounds {
     instant: Server,
@@ -39,7 +42,7 @@ fn playgrounds() -> MutexGuard<'static, Playgrounds> {
             let debug = target.path().join("debug");
             std::fs::create_dir(&debug).unwrap();
             let mut all: Vec<&str> = FRESH.to_vec();
-            all.push(STALE);
+            all.extend([STALE, NAMES_ITSELF]);
             for (package, executable) in build(&all) {
                 let name = package.as_str();
                 let copy = debug.join(name);
@@ -233,7 +236,7 @@ fn other_options_compile() {
 fn a_stale_binary_compiles_and_start_up_says_so() {
     let playgrounds = playgrounds();
     let prebuilt = playgrounds.instant.playground.prebuilt();
-    assert_eq!(prebuilt.len(), FRESH.len(), "{:?}", prebuilt.stale_or_missing);
+    assert_eq!(prebuilt.len(), FRESH.len() + 1, "{:?}", prebuilt.stale_or_missing);
     assert!(
         prebuilt
             .stale_or_missing
@@ -243,10 +246,23 @@ fn a_stale_binary_compiles_and_start_up_says_so() {
         prebuilt.stale_or_missing
     );
     let summary = prebuilt::summary(prebuilt);
-    assert!(summary.starts_with("instant Run: 2 listings prebuilt, "), "{summary}");
+    assert!(summary.starts_with("instant Run: 3 listings prebuilt, "), "{summary}");
 
     let (page, _) = prebuilt::page_form(&file_of(STALE));
     let (reply, how) = run(&playgrounds.instant, &page);
     assert_eq!(how, COMPILED, "{reply:#}");
     assert_eq!(reply["success"], true, "{reply:#}");
+}
+
+#[test]
+fn a_listing_whose_binary_holds_its_crate_name_compiles() {
+    let playgrounds = playgrounds();
+    let (page, _) = prebuilt::page_form(&file_of(NAMES_ITSELF));
+    assert!(page.contains("tracing"), "{NAMES_ITSELF} still uses tracing");
+    let (reply, how) = run(&playgrounds.instant, &page);
+    assert_eq!(how, COMPILED, "{reply:#}");
+    assert_eq!(reply["success"], true, "{reply:#}");
+    // Found fresh, then turned down on its first Run, and so from then on.
+    let (_, how) = run(&playgrounds.instant, &page);
+    assert_eq!(how, COMPILED);
 }
