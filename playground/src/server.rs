@@ -201,12 +201,20 @@ impl Playground {
             bail!("max_concurrent must be at least 1");
         }
         let scanning = std::time::Instant::now();
-        let prebuilt = Prebuilt::scan(&root, &cargo, options.target_dir.as_deref(), &deps)?;
-        eprintln!(
-            "  playground: {} (looked in {} ms)",
-            prebuilt::summary(&prebuilt),
-            scanning.elapsed().as_millis()
-        );
+        let prebuilt = match Prebuilt::scan(&root, &cargo, options.target_dir.as_deref(), &deps) {
+            Ok(prebuilt) => {
+                eprintln!(
+                    "  playground: {} (looked in {} ms)",
+                    prebuilt::summary(&prebuilt),
+                    scanning.elapsed().as_millis()
+                );
+                prebuilt
+            }
+            Err(e) => {
+                eprintln!("  playground: instant Run is off, every Run compiles: {e:#}");
+                Prebuilt::default()
+            }
+        };
         Ok(Arc::new(Playground {
             runs: Semaphore::new(options.max_concurrent),
             options,
