@@ -7,6 +7,7 @@
 //! the crates and versions of the listings workspace.
 //!
 //! - [`deps`]: the offered crates, built once at start-up.
+//! - [`prebuilt`]: instant Run of an unedited listing's prebuilt binary.
 //! - [`sandbox`]: running a program within limits, and killing all it started.
 //! - [`Playground`]: compiling and running a Run; the HTTP routes and guards.
 //! - [`sign_in`]: who may Run: a printed one-time link, then a session cookie.
@@ -18,11 +19,12 @@ pub mod api;
 pub mod client;
 pub mod deps;
 pub mod http;
+pub mod prebuilt;
 pub mod sandbox;
 mod server;
 pub mod sign_in;
 
-pub use server::{ApiError, Job, Options, Playground, private_dir};
+pub use server::{ApiError, Job, Options, Playground, RunCounts, private_dir};
 
 impl Job {
     /// A Run of a binary, as the book's pages send it.

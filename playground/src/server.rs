@@ -27,6 +27,7 @@ use crate::api::{
 };
 use crate::deps::{self, Deps};
 use crate::http;
+use crate::prebuilt::{self, Matched, Prebuilt};
 use crate::sandbox::{self, Confinement, Identity, Stopped};
 use crate::sign_in::{self, SignIn};
 
@@ -50,6 +51,9 @@ pub struct Options {
     pub body_limit: usize,
     /// Processes (and threads) a program may have at once.
     pub max_processes: u64,
+    /// Where the workspace's build put the listings' binaries, for instant
+    /// Run (`prebuilt.rs`); `None`: where `cargo metadata` says.
+    pub target_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -64,6 +68,7 @@ impl Options {
             max_queued: 16,
             body_limit: 512 * 1024,
             max_processes: 512,
+            target_dir: None,
         }
     }
 }
@@ -81,6 +86,20 @@ pub struct Playground {
     work_dir: tempfile::TempDir,
     runs: Semaphore,
     waiting: AtomicUsize,
+    /// Unedited listings' binaries, run without compiling.
+    prebuilt: Prebuilt,
+    compiles: AtomicUsize,
+    prebuilt_runs: AtomicUsize,
+}
+
+/// How Runs were answered since start: by rustc, or by a listing's
+/// prebuilt binary (instant Run). For tests and the benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RunCounts {
+    /// rustc started.
+    pub compiles: usize,
+    /// A prebuilt binary ran instead.
+    pub prebuilt: usize,
 }
 
 /// What a Run asks for, checked.
@@ -182,6 +201,21 @@ impl Playground {
         if options.max_concurrent == 0 {
             bail!("max_concurrent must be at least 1");
         }
+        let scanning = std::time::Instant::now();
+        let prebuilt = match Prebuilt::scan(&root, &cargo, options.target_dir.as_deref(), &deps) {
+            Ok(prebuilt) => {
+                eprintln!(
+                    "  playground: {} (looked in {} ms)",
+                    prebuilt::summary(&prebuilt),
+                    scanning.elapsed().as_millis()
+                );
+                prebuilt
+            }
+            Err(e) => {
+                eprintln!("  playground: instant Run is off, every Run compiles: {e:#}");
+                Prebuilt::default()
+            }
+        };
         Ok(Arc::new(Playground {
             runs: Semaphore::new(options.max_concurrent),
             options,
@@ -191,6 +225,9 @@ impl Playground {
             sign_in: std::sync::OnceLock::new(),
             work_dir,
             waiting: AtomicUsize::new(0),
+            prebuilt,
+            compiles: AtomicUsize::new(0),
+            prebuilt_runs: AtomicUsize::new(0),
         }))
     }
 
@@ -215,6 +252,19 @@ impl Playground {
     pub fn load(&self) -> (usize, usize) {
         let running = self.options.max_concurrent - self.runs.available_permits();
         (running, self.waiting.load(Ordering::SeqCst))
+    }
+
+    /// How Runs were answered so far.
+    pub fn run_counts(&self) -> RunCounts {
+        RunCounts {
+            compiles: self.compiles.load(Ordering::SeqCst),
+            prebuilt: self.prebuilt_runs.load(Ordering::SeqCst),
+        }
+    }
+
+    /// The listings whose prebuilt binary answers an unedited Run.
+    pub fn prebuilt(&self) -> &Prebuilt {
+        &self.prebuilt
     }
 
     /// The offered crates with the versions they resolved to.
@@ -325,6 +375,21 @@ impl Playground {
             .and_then(|()| std::fs::write(dir.join(&source), &job.code))
             .map_err(|e| ApiError::internal(format!("writing the code: {e}")))?;
 
+        if let Some(matched) = self.find_prebuilt(job) {
+            // Instant Run: the listing's own binary, copied (never linked:
+            // the Run may not write the workspace's file) to where rustc
+            // would have written it, and run the same way.
+            std::fs::copy(matched.listing.binary(), &binary).map_err(|e| {
+                ApiError::internal(format!("copying {}: {e}", matched.listing.binary().display()))
+            })?;
+            self.prebuilt_runs.fetch_add(1, Ordering::SeqCst);
+            let mut reply = self.run_program(job, dir, &binary, String::new()).await?;
+            reply.stdout = matched.rewrite(&reply.stdout);
+            reply.stderr = matched.rewrite(&reply.stderr);
+            return Ok(reply);
+        }
+
+        self.compiles.fetch_add(1, Ordering::SeqCst);
         let mut compile = tokio::process::Command::from(self.rustc_command(job, &source, &binary));
         compile.current_dir(dir);
         let compiled =
@@ -368,25 +433,64 @@ impl Playground {
             });
         }
 
+        self.run_program(job, dir, &binary, stderr).await
+    }
+
+    /// The listing whose prebuilt binary may answer `job` (see prebuilt.rs):
+    /// a debug binary Run without tests or backtrace of exactly its code.
+    fn find_prebuilt(&self, job: &Job) -> Option<Matched<'_>> {
+        if job.lib || job.tests || job.release || job.backtrace {
+            return None;
+        }
+        self.prebuilt.find(&job.code, &job.edition)
+    }
+
+    /// Runs a Run's program `binary` (in its folder `dir`), confined; its
+    /// stderr follows `stderr` (the compiler's messages).
+    async fn run_program(
+        &self,
+        job: &Job,
+        dir: &Path,
+        binary: &Path,
+        mut stderr: String,
+    ) -> Result<ExecuteResponse, ApiError> {
         let identity = Identity::allocate();
-        let mut program = tokio::process::Command::new(&binary);
-        program
-            .current_dir(dir)
-            .env_clear()
-            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
-            .env("HOME", dir)
-            .env("LANG", "C.UTF-8")
-            .env("RUST_BACKTRACE", if job.backtrace { "1" } else { "0" });
-        let confinement = Confinement {
-            identity: identity.as_ref(),
-            max_processes: self.options.max_processes,
-            max_file_size: 64 * 1024 * 1024,
+        let ran = {
+            let mut attempt = 0;
+            loop {
+                let mut program = tokio::process::Command::new(binary);
+                program
+                    .current_dir(dir)
+                    .env_clear()
+                    .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+                    .env("HOME", dir)
+                    .env("LANG", "C.UTF-8")
+                    .env("RUST_BACKTRACE", if job.backtrace { "1" } else { "0" });
+                let confinement = Confinement {
+                    identity: identity.as_ref(),
+                    max_processes: self.options.max_processes,
+                    max_file_size: 64 * 1024 * 1024,
+                };
+                sandbox::confine(&mut program, dir, &confinement)
+                    .map_err(|e| ApiError::internal(format!("confining the program: {e}")))?;
+                match sandbox::run(program, self.options.run_timeout, self.options.output_limit)
+                    .await
+                {
+                    Ok(ran) => break ran,
+                    // A binary just written by this process (instant Run's
+                    // copy) is "busy" while another Run's child, forked
+                    // meanwhile, still holds the copy's descriptor until it
+                    // execs: a matter of microseconds.
+                    Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && attempt < 50 => {
+                        attempt += 1;
+                        tokio::time::sleep(Duration::from_millis(2)).await;
+                    }
+                    Err(e) => {
+                        return Err(ApiError::internal(format!("starting the program: {e}")));
+                    }
+                }
+            }
         };
-        sandbox::confine(&mut program, dir, &confinement)
-            .map_err(|e| ApiError::internal(format!("confining the program: {e}")))?;
-        let ran = sandbox::run(program, self.options.run_timeout, self.options.output_limit)
-            .await
-            .map_err(|e| ApiError::internal(format!("starting the program: {e}")))?;
         // Kills whatever it left running under its user id, and waits until
         // the kernel counts none of it (see `Identity`'s drop), before the
         // reply: the next Run never meets this one's remains.
@@ -819,6 +923,9 @@ mod tests {
             work_dir: tempfile::tempdir().unwrap(),
             runs: Semaphore::new(1),
             waiting: AtomicUsize::new(0),
+            prebuilt: Prebuilt::default(),
+            compiles: AtomicUsize::new(0),
+            prebuilt_runs: AtomicUsize::new(0),
         })
     }
 

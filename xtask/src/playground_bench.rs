@@ -6,7 +6,14 @@
 //! the queue, writing the file, rustc, running the program, and HTTP. The
 //! bare compile is the very rustc command line a Run uses
 //! (`Playground::rustc_command`), started from here. Their ratio is the
-//! playground's overhead; the goal is a p50 of at most 1.3.
+//! playground's overhead; the goal is a p50 of at most 1.3. These edited
+//! Runs are the listings with a comment added, so they compile.
+//!
+//! Then the same listings unedited, as the book's page sends them: instant
+//! Run answers them with the workspace's prebuilt binaries (the playground's
+//! counters must say no rustc ran). Each is timed next to the program's own
+//! run time (its binary started directly from here); the goal is a p50 of
+//! at most 100 ms more than the program's own.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -28,8 +35,13 @@ pub const LISTINGS: &[&str] = &[
 /// The goal for p50(Run) / p50(bare rustc).
 const GOAL: f64 = 1.3;
 
+/// The goal for an unedited listing's Run: this much more than the
+/// program's own run time.
+const INSTANT_GOAL: Duration = Duration::from_millis(100);
+
 struct Sample {
     run: Duration,
+    /// The bare rustc compile (edited), or the program's own run (unedited).
     bare: Duration,
 }
 
@@ -41,6 +53,15 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
         let code = std::fs::read_to_string(&file)
             .with_context(|| format!("reading {} (a listing the benchmark measures; see LISTINGS in xtask/src/playground_bench.rs)", file.display()))?;
         programs.push((dir.to_string(), code));
+    }
+    // The unedited code as the page sends it, and the edited code: the
+    // same program with a comment added, which instant Run cannot answer.
+    let unedited: Vec<(String, String)> = programs
+        .iter()
+        .map(|(name, code)| (name.clone(), book_playground::prebuilt::page_form(code).0))
+        .collect();
+    for (_, code) in &mut programs {
+        code.push_str("\n// edited on the page\n");
     }
 
     eprintln!("building the playground's crates (once) ...");
@@ -105,7 +126,7 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
     }
 
     println!(
-        "Local playground: {} listings x {iterations} iterations, rustc {}",
+        "Local playground: {} listings x {iterations} iterations, rustc {}\nEdited listings (compiled):",
         programs.len(),
         rustc_version(&playground)
     );
@@ -193,6 +214,97 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
     if !failed.is_empty() {
         bail!("concurrent Runs failed:\n{}", failed.join("\n"));
     }
+
+    // Unedited listings: instant Run.
+    let mut binaries = Vec::new();
+    for (name, code) in &unedited {
+        let Some(matched) = playground.prebuilt().find(code, "2024") else {
+            bail!(
+                "{name} has no fresh prebuilt binary, so its Run would compile: run `cargo build \
+                 --workspace` first (the playground's start-up line says which are stale)"
+            );
+        };
+        binaries.push(matched.listing.binary().to_path_buf());
+    }
+    let own = |binary: &Path| -> Result<Duration> {
+        let start = Instant::now();
+        let output = std::process::Command::new(binary)
+            .current_dir(&scratch)
+            .env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .env("LANG", "C.UTF-8")
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .with_context(|| format!("running {}", binary.display()))?;
+        let took = start.elapsed();
+        ensure!(output.status.success(), "{} failed: {}", binary.display(), output.status);
+        Ok(took)
+    };
+    for ((_, code), binary) in unedited.iter().zip(&binaries) {
+        run(code)?;
+        own(binary)?;
+    }
+    let before = playground.run_counts();
+    let mut per_listing: Vec<(String, Vec<Sample>)> =
+        unedited.iter().map(|(n, _)| (n.clone(), Vec::new())).collect();
+    for i in 0..iterations {
+        for (index, ((_, code), binary)) in unedited.iter().zip(&binaries).enumerate() {
+            let (run_took, own_took) = if i % 2 == 0 {
+                let r = run(code)?;
+                (r, own(binary)?)
+            } else {
+                let o = own(binary)?;
+                (run(code)?, o)
+            };
+            per_listing[index].1.push(Sample { run: run_took, bare: own_took });
+        }
+    }
+    let after = playground.run_counts();
+    let unedited_runs = iterations * unedited.len();
+    ensure!(
+        after.compiles == before.compiles && after.prebuilt - before.prebuilt == unedited_runs,
+        "of {unedited_runs} unedited Runs, {} ran a prebuilt binary and {} compiled",
+        after.prebuilt - before.prebuilt,
+        after.compiles - before.compiles
+    );
+    println!(
+        "Unedited listings (instant Run, {} of {unedited_runs} Runs without rustc): click to output",
+        after.prebuilt - before.prebuilt
+    );
+    println!(
+        "{:<28} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "listing", "Run p50", "Run p90", "own p50", "own p90", "extra p50"
+    );
+    let mut all: Vec<Sample> = Vec::new();
+    let row = |name: &str, samples: &[Sample]| {
+        let runs: Vec<Duration> = samples.iter().map(|s| s.run).collect();
+        let owns: Vec<Duration> = samples.iter().map(|s| s.bare).collect();
+        let extra: Vec<Duration> = samples.iter().map(|s| s.run.saturating_sub(s.bare)).collect();
+        println!(
+            "{:<28} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            name,
+            ms(percentile(&runs, 50)),
+            ms(percentile(&runs, 90)),
+            ms(percentile(&owns, 50)),
+            ms(percentile(&owns, 90)),
+            ms(percentile(&extra, 50)),
+        );
+        (percentile(&extra, 50), percentile(&extra, 90))
+    };
+    for (name, samples) in &per_listing {
+        row(name.trim_start_matches("listings/"), samples);
+    }
+    for (_, samples) in per_listing {
+        all.extend(samples);
+    }
+    let (extra_p50, extra_p90) = row("all", &all);
+    println!(
+        "Run minus the program's own run time, per pair: p50 {}, p90 {} (goal p50 < {}: {})",
+        ms(extra_p50),
+        ms(extra_p90),
+        ms(INSTANT_GOAL),
+        if extra_p50 < INSTANT_GOAL { "met" } else { "NOT met" }
+    );
     drop(playground);
     Ok(())
 }
@@ -222,7 +334,7 @@ fn secs(d: Duration) -> f64 {
 }
 
 fn ms(d: Duration) -> String {
-    format!("{} ms", d.as_millis())
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 #[cfg(test)]
