@@ -54,8 +54,12 @@ function listingKey(pkg, occurrence) {
 // "Configuration by URL parameters": `version`, `mode`, `edition`, `code`;
 // without `edition` a shared code opens as Rust 2015).
 function playgroundUrl(code, edition = '2024') {
+    // A listing without `fn main` goes as its crate has it, without the
+    // `fn main() { ... }` mdBook wraps around it (playground.js's
+    // bookUnwrappedMain, the same as Run sends), or its tests would not run.
+    const shared = typeof bookUnwrappedMain === 'function' ? bookUnwrappedMain(code) : code; // eslint-disable-line no-undef
     return PLAY_URL + '?version=stable&mode=debug&edition=' + encodeURIComponent(edition)
-        + '&code=' + encodeURIComponent(code);
+        + '&code=' + encodeURIComponent(shared);
 }
 
 // A stored edit, or null when `json` is not one (absent, corrupt, another

@@ -253,6 +253,15 @@ test('share: the play.rust-lang.org link holds the exact source, then the edit',
     await typeAtEnd(page, figure, '\n// shared with my edit: 1 + 1 & 100% #');
     assert.equal(playCode(await link.getAttribute('href')), bookSource(LISTING_FILE) + '\n// shared with my edit: 1 + 1 & 100% #');
 
+    // A library (an exercise's starter): its crate's code, without the
+    // `fn main() { ... }` mdBook wraps around a listing that has none.
+    const exercisePage = await open(context, EXERCISE_CHAPTER);
+    const exerciseLink = figureOf(exercisePage, EXERCISE, 0).locator('a.listing-play-link');
+    const shared = playCode(await exerciseLink.getAttribute('href'));
+    assert.equal(shared, bookSource('listings/ch14/ex-timeout/src/lib.rs') + '\n',
+        'the exercise\u2019s whole lib.rs, as its crate has it');
+    assert.doesNotMatch(shared, /fn main\(\)/);
+
     // A server cannot run on a playground: no link; every other listing has one.
     const chat = await open(context, 'ch20-capstone-chat.html');
     const servers = chat.locator('figure.listing[data-run="none"]');
