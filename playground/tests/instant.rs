@@ -38,6 +38,15 @@ fn playgrounds() -> MutexGuard<'static, Playgrounds> {
     static PLAYGROUNDS: OnceLock<Mutex<Playgrounds>> = OnceLock::new();
     PLAYGROUNDS
         .get_or_init(|| {
+            let with_target =
+                |dir: &Path| Options { target_dir: Some(dir.into()), ..test_options() };
+            // The compiling playground first: starting it builds the
+            // playground's dependency crates (`cargo build -p
+            // book-playground`, whose features differ from the workspace
+            // build's, so on a fresh clone its rlibs are new), and a binary
+            // copied before that would be older than them, so stale.
+            let empty = tempfile::tempdir().expect("an empty target folder");
+            let compiling = start(with_target(empty.path()));
             let target = tempfile::tempdir().expect("a target folder");
             let debug = target.path().join("debug");
             std::fs::create_dir(&debug).unwrap();
@@ -63,12 +72,9 @@ fn playgrounds() -> MutexGuard<'static, Playgrounds> {
                         .unwrap();
                 }
             }
-            let empty = tempfile::tempdir().expect("an empty target folder");
-            let with_target =
-                |dir: &Path| Options { target_dir: Some(dir.into()), ..test_options() };
             Mutex::new(Playgrounds {
                 instant: start(with_target(target.path())),
-                compiling: start(with_target(empty.path())),
+                compiling,
                 _target: target,
                 _empty: empty,
             })
