@@ -312,6 +312,15 @@ if (typeof module !== 'undefined') {
     // (no usable reply, said in a sentence) or {backend, reply}.
     async function execute(pre, code, overrides, onSend) {
         const chosen = await backend;
+        if (chosen.kind === 'local' && !chosen.signedIn) {
+            // The reader may have opened the sign-in link in another tab
+            // since this page loaded: ask again.
+            chosen.signedIn = await fetchWithTimeout(location.origin + '/meta/session',
+                {credentials: 'same-origin'}, 5000)
+                .then(response => response.ok ? response.json() : null)
+                .then(session => Boolean(session && session.signedIn === true))
+                .catch(() => false);
+        }
         const why = obstacle(code, chosen, listingOf(pre))
             || (chosen.kind === 'local' && !chosen.signedIn ? chosen.howToSignIn : null);
         if (why) {

@@ -308,6 +308,11 @@ fn candidate(
     if package.targets.iter().any(|t| t.kind.iter().any(|k| k == "custom-build")) {
         return Err("it has a build script".into());
     }
+    // Besides its source: the manifests, and the playground's rlibs of its
+    // dependencies (a dependency updated since the binary was built makes
+    // it stale). Those rlibs are the playground's own build, made after the
+    // workspace build on a fresh clone, so there every binary counts as
+    // stale until the workspace is built again: slower, never wrong.
     let mut inputs = vec![package.manifest_path.clone(), root.join("Cargo.toml")];
     for dep in package.dependencies.iter().filter(|d| d.kind.is_none()) {
         let Some(krate) = deps.crates.iter().find(|c| c.package == dep.name) else {

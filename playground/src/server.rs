@@ -378,10 +378,27 @@ impl Playground {
         if let Some(matched) = self.find_prebuilt(job) {
             // Instant Run: the listing's own binary, copied (never linked:
             // the Run may not write the workspace's file) to where rustc
-            // would have written it, and run the same way.
-            std::fs::copy(matched.listing.binary(), &binary).map_err(|e| {
-                ApiError::internal(format!("copying {}: {e}", matched.listing.binary().display()))
-            })?;
+            // would have written it, and run the same way. Copied by `cp`,
+            // as rustc writes in a process of its own: a file this
+            // (threaded) server held open for writing would be inherited by
+            // any child another Run forks meanwhile, and exec'ing it would
+            // fail with "Text file busy" until that child execs.
+            let copied = tokio::process::Command::new("cp")
+                .arg("--")
+                .arg(matched.listing.binary())
+                .arg(&binary)
+                .stdin(Stdio::null())
+                .output()
+                .await
+                .map_err(|e| ApiError::internal(format!("running cp: {e}")))?;
+            if !copied.status.success() {
+                return Err(ApiError::internal(format!(
+                    "copying {}: cp {}: {}",
+                    matched.listing.binary().display(),
+                    copied.status,
+                    String::from_utf8_lossy(&copied.stderr).trim()
+                )));
+            }
             self.prebuilt_runs.fetch_add(1, Ordering::SeqCst);
             let mut reply = self.run_program(job, dir, &binary, String::new()).await?;
             reply.stdout = matched.rewrite(&reply.stdout);
@@ -477,10 +494,10 @@ impl Playground {
                     .await
                 {
                     Ok(ran) => break ran,
-                    // A binary just written by this process (instant Run's
-                    // copy) is "busy" while another Run's child, forked
-                    // meanwhile, still holds the copy's descriptor until it
-                    // execs: a matter of microseconds.
+                    // A binary just written is "busy" while a process that
+                    // inherited a descriptor of it for writing has not yet
+                    // exec'd or exited (instant Run copies with `cp`, so this
+                    // should not happen; kept as a safety net).
                     Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && attempt < 50 => {
                         attempt += 1;
                         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -673,7 +690,14 @@ fn check(state: &GuardState, path: &str, headers: &HeaderMap) -> Result<(), ApiE
     }
     if let Some(site) = http::single(headers, &HeaderName::from_static("sec-fetch-site"))? {
         let site = site.to_str().unwrap_or("");
-        if site != "same-origin" && site != "none" {
+        // The one exception: the sign-in link opened as a page, from
+        // anywhere. `serve --open` opens it from a local file (which the
+        // browser calls cross-site), and a reader may click it in a chat
+        // or a terminal; the one-time secret is what lets it in.
+        let sign_in_page = path == sign_in::PATH
+            && http::single(headers, &HeaderName::from_static("sec-fetch-mode"))?
+                .is_some_and(|mode| mode == "navigate");
+        if site != "same-origin" && site != "none" && !sign_in_page {
             return Err(ApiError::forbidden(format!(
                 "a request from another site (Sec-Fetch-Site: {site}) may not use the local playground"
             )));

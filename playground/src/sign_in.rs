@@ -92,11 +92,6 @@ impl SignIn {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
-
-    /// Whether any secret is still waiting to be used (for a log line).
-    pub fn has_pending(&self) -> bool {
-        !self.lock().pending.is_empty()
-    }
 }
 
 /// The path of the sign-in link.
@@ -140,7 +135,7 @@ mod tests {
         assert!(text.contains("; HttpOnly; SameSite=Strict; Path=/"), "{text}");
         assert!(sign_in.signed_in(&cookie_header(&cookie)));
         assert!(sign_in.exchange(&secret).unwrap().is_none(), "a secret works only once");
-        assert!(!sign_in.has_pending());
+        assert!(sign_in.lock().pending.is_empty());
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! binaries in a target folder of this test's own (copies of what cargo
 //! built, one made stale by its date), `compiling` in an empty one, so it
 //! compiles everything as a playground without instant Run does. Nothing
-//! in the workspace is touched.
+//! in the workspace is changed: the binaries come from the workspace build's
+//! own command, which `cargo xtask test` has run already.
 
 mod common;
 
@@ -41,10 +42,9 @@ fn playgrounds() -> MutexGuard<'static, Playgrounds> {
             let with_target =
                 |dir: &Path| Options { target_dir: Some(dir.into()), ..test_options() };
             // The compiling playground first: starting it builds the
-            // playground's dependency crates (`cargo build -p
-            // book-playground`, whose features differ from the workspace
-            // build's, so on a fresh clone its rlibs are new), and a binary
-            // copied before that would be older than them, so stale.
+            // playground's own dependency rlibs (on a fresh clone, for the
+            // first time), which a fresh binary must be newer than; the
+            // copies below are, as a workspace build after it would be.
             let empty = tempfile::tempdir().expect("an empty target folder");
             let compiling = start(with_target(empty.path()));
             let target = tempfile::tempdir().expect("a target folder");
@@ -83,22 +83,30 @@ fn playgrounds() -> MutexGuard<'static, Playgrounds> {
         .unwrap_or_else(|e| e.into_inner())
 }
 
-/// Builds the packages as the workspace does; (package, its executable).
+/// The packages' executables as the workspace build makes them; (package,
+/// its executable). The very command of `cargo xtask test`'s build stage
+/// (`cargo build --workspace --bins`), so under it nothing is rebuilt: a
+/// build of only these packages could resolve features differently and
+/// relink binaries that the `outputs` check is running at the same time.
 fn build(packages: &[&str]) -> Vec<(String, PathBuf)> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = std::process::Command::new(cargo);
-    command.current_dir(workspace_root()).args(["build", "--message-format=json", "--bins"]);
-    for package in packages {
-        command.args(["-p", package]);
-    }
+    command.current_dir(workspace_root()).args([
+        "build",
+        "--workspace",
+        "--bins",
+        "--message-format=json",
+    ]);
     let output = command.output().expect("running cargo build");
     assert!(output.status.success(), "cargo build: {}", String::from_utf8_lossy(&output.stderr));
     let mut built = Vec::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let message: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
-        if let Some(executable) = message["executable"].as_str() {
-            built
-                .push((message["target"]["name"].as_str().unwrap().to_string(), executable.into()));
+        let name = message["target"]["name"].as_str().unwrap_or_default();
+        if let Some(executable) = message["executable"].as_str()
+            && packages.contains(&name)
+        {
+            built.push((name.to_string(), executable.into()));
         }
     }
     assert_eq!(built.len(), packages.len(), "executables built: {built:?}");

@@ -163,10 +163,27 @@ fn a_sign_in_link_works_once_and_its_cookie_runs_code() {
     let again = server().get(&path, &navigate);
     assert_eq!(again.status, 403, "{}", again.text());
     assert_eq!(again.header("set-cookie"), None);
-    // Another site cannot make the browser use a link (Sec-Fetch-Site).
+    // Another site's page cannot use a link from a script, an image or a
+    // frame (only a top-level navigation may come from elsewhere), and the
+    // refused request does not use the link up.
     let link = server().playground.sign_in_link(server().addr).unwrap();
     let path = link.strip_prefix(&format!("http://{}", server().addr)).unwrap().to_string();
-    let response = server().get(&path, &[("Sec-Fetch-Site", "cross-site")]);
+    for mode in ["no-cors", "cors"] {
+        let response =
+            server().get(&path, &[("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", mode)]);
+        assert_eq!(response.status, 403, "{mode}: {}", response.text());
+        assert_eq!(response.header("set-cookie"), None);
+    }
+    // Opened as a page from elsewhere, as `serve --open` does from a local
+    // file: the secret lets it in, once.
+    let page = [("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "navigate")];
+    let response = server().get(&path, &page);
+    assert_eq!(response.status, 303, "{}", response.text());
+    assert!(response.header("set-cookie").is_some());
+    let again = server().get(&path, &page);
+    assert_eq!(again.status, 403, "{}", again.text());
+    // A made-up secret, from elsewhere, gets nothing either.
+    let response = server().get("/meta/sign-in?secret=00112233445566778899aabbccddeeff", &page);
     assert_eq!(response.status, 403, "{}", response.text());
     assert_eq!(response.header("set-cookie"), None);
 }

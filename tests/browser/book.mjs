@@ -23,6 +23,10 @@ let server = null;
 const links = [];
 const waitingForLink = [];
 
+// Under `cargo xtask test` there is one spare link (BOOK_SIGN_IN) for all
+// the test files, and `node --test` runs each file in a process of its own:
+// so only one file may ask for it (run-button.test.mjs, the test of signing
+// in); the others sign in with BOOK_COOKIE.
 function takeLink() {
     if (process.env.BOOK_SIGN_IN && !process.env.BOOK_SIGN_IN_TAKEN) {
         process.env.BOOK_SIGN_IN_TAKEN = '1';

@@ -11,7 +11,8 @@
 
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync} from 'node:fs';
+import {spawn} from 'node:child_process';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {chromium} from 'playwright-core';
@@ -103,11 +104,56 @@ async function setCode(page, pre, code) {
 
 // ---- Local: `cargo xtask serve` ------------------------------------------------
 
+test('local: `serve --open` opens the book signed in, from a page only this user can read', {timeout: 600000}, async () => {
+    // The "browser" `serve --open` starts ($BROWSER) writes down what it was
+    // asked to open; Chromium then opens it, as a desktop browser would.
+    const dir = mkdtempSync(join(tmpdir(), 'book-open-test-'));
+    const opened = join(dir, 'opened');
+    writeFileSync(join(dir, 'browser'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, {mode: 0o755});
+    const server = spawn('cargo', ['xtask', 'serve', '--port', '0', '--snapshot', '--open'], {
+        cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'],
+        env: Object.assign({}, process.env, {BROWSER: join(dir, 'browser')}),
+    });
+    const {fresh, close} = await signedOutContext();
+    try {
+        let out = '';
+        const url = await new Promise((resolve, reject) => {
+            server.stdout.on('data', chunk => {
+                out += chunk;
+                const m = out.match(/serving the book at (http:\/\/127\.0\.0\.1:\d+)\//);
+                if (m) {
+                    resolve(m[1]);
+                }
+            });
+            server.on('exit', code => reject(new Error('serve --open exited with ' + code + ':\n' + out)));
+        });
+        const deadline = Date.now() + 30000;
+        while (!existsSync(opened)) {
+            assert.ok(Date.now() < deadline, 'serve --open started no browser within 30 s');
+            await new Promise(resolve => setTimeout(resolve, 100));
+        }
+        const file = readFileSync(opened, 'utf8');
+        assert.doesNotMatch(file, /secret/, 'the secret is not on the opener\u2019s command line');
+        const page = await fresh.newPage();
+        await page.goto('file://' + file);
+        await page.waitForURL(url + '/');
+        // (The first page has no listing, so no Run: look at a chapter.)
+        await page.goto(`${url}/${CHAPTER}`);
+        const signedIn = await page.evaluate(() => window.bookPlayground.backend.then(b => b.signedIn));
+        assert.equal(signedIn, true, 'the page opened by serve --open may Run');
+    } finally {
+        await close();
+        process.kill(-server.pid, 'SIGTERM');
+        rmSync(dir, {recursive: true, force: true});
+    }
+});
+
 // A browser that never opened a sign-in link, as another user's would be.
 async function signedOutContext() {
     const browser = context.browser() || await chromium.launch({executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS});
     const fresh = await browser.newContext();
-    await fresh.route(url => !isLocal(url), route => route.abort());
+    // (A local file, as `serve --open` writes, is no request off the machine.)
+    await fresh.route(url => url.protocol !== 'file:' && !isLocal(url), route => route.abort());
     return {fresh, close: async () => {
         await fresh.close();
         if (!context.browser()) {
@@ -137,6 +183,11 @@ test('local: the printed sign-in link signs a browser in, once', {timeout: 12000
     const {fresh, close} = await signedOutContext();
     try {
         const link = await signInLink();
+        // A tab opened before signing in: its Run works once the link was
+        // opened in another tab, without a reload.
+        const before = await fresh.newPage();
+        await before.goto(`${bookUrl}/${CHAPTER}`);
+        assert.equal(await before.evaluate(() => window.bookPlayground.backend.then(b => b.signedIn)), false);
         const page = await fresh.newPage();
         await page.goto(link);
         assert.equal(new URL(page.url()).pathname, '/', 'the link goes on to the book');
@@ -151,6 +202,10 @@ test('local: the printed sign-in link signs a browser in, once', {timeout: 12000
         await clickRun(page, pre);
         const result = await outputOf(figure, 'success');
         assert.match(result.status, /Finished on local playground/);
+        const earlier = await listing(before);
+        await clickRun(before, earlier.pre);
+        assert.match((await outputOf(earlier.figure, 'success')).status, /Finished on local playground/,
+            'the tab opened before signing in');
 
         // The same link again, in yet another browser: used up.
         const {fresh: other, close: closeOther} = await signedOutContext();

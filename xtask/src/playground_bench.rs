@@ -219,9 +219,18 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
     let mut binaries = Vec::new();
     for (name, code) in &unedited {
         let Some(matched) = playground.prebuilt().find(code, "2024") else {
+            // `listings/ch02/count-to` is the package `ch02-count-to`.
+            let package = name.trim_start_matches("listings/").replacen('/', "-", 1);
+            let why = playground
+                .prebuilt()
+                .stale_or_missing
+                .iter()
+                .find(|s| s.starts_with(&format!("{package} (")))
+                .cloned()
+                .unwrap_or_else(|| format!("{package}: not offered for instant Run"));
             bail!(
-                "{name} has no fresh prebuilt binary, so its Run would compile: run `cargo build \
-                 --workspace` first (the playground's start-up line says which are stale)"
+                "{name} has no fresh prebuilt binary, so its Run would compile ({why}): run \
+                 `cargo build --workspace` first"
             );
         };
         binaries.push(matched.listing.binary().to_path_buf());

@@ -141,17 +141,28 @@ fn open_in_browser(url: &str) -> Option<crate::files::TempDir> {
             return None;
         }
     };
-    match std::process::Command::new(opener)
+    // `$BROWSER`, as Python's webbrowser and Jupyter read it, else the
+    // desktop's opener. Not waited for: some openers only return when the
+    // browser closes, and the server must answer it meanwhile.
+    let opener = std::env::var("BROWSER").ok().filter(|b| !b.is_empty()).unwrap_or(opener.into());
+    match std::process::Command::new(&opener)
         .arg(&page)
+        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .status()
+        .spawn()
     {
-        Ok(status) if status.success() => {}
-        Ok(status) => {
-            eprintln!(
-                "warning: `{opener}` could not open the book ({status}); open the link yourself"
-            )
+        Ok(mut child) => {
+            let opener = opener.clone();
+            std::thread::spawn(move || {
+                if let Ok(status) = child.wait()
+                    && !status.success()
+                {
+                    eprintln!(
+                        "warning: `{opener}` could not open the book ({status}); open the link yourself"
+                    );
+                }
+            });
         }
         Err(err) => eprintln!("warning: could not run `{opener}` ({err}); open the link yourself"),
     }
