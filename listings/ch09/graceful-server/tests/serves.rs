@@ -134,7 +134,9 @@ fn start_job(address: SocketAddr, ms: u64) -> Lines<BufReader<TcpStream>> {
 #[test]
 fn drains_in_flight_requests_on_sigint() {
     let mut server = Server::start();
-    let clients: Vec<_> = [100, 200, 300]
+    // Long enough to outlast starting the others and the signal on a busy
+    // machine, short enough to end within the grace period (3 s).
+    let clients: Vec<_> = [2000, 2100, 2200]
         .into_iter()
         .map(|ms| start_job(server.address, ms))
         .collect();
