@@ -18,12 +18,11 @@
 // `cargo xtask test` runs these with BOOK_URL set to a server it started;
 // run alone (`npm test` in this folder) they start `cargo xtask serve`.
 
-import {test, before, after} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
-import {chromium} from 'playwright-core';
-import {CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, stopServer} from './book.mjs';
+import {isLocal, withBookAndBrowser} from './book.mjs';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -40,17 +39,7 @@ const BLOCKING = ['serious', 'critical'];
 let bookUrl = null;
 let browser = null;
 
-before(async () => {
-    bookUrl = await startBook();
-    browser = await chromium.launch({executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS});
-});
-
-after(async () => {
-    if (browser) {
-        await browser.close();
-    }
-    stopServer();
-});
+withBookAndBrowser(started => ({bookUrl, browser} = started));
 
 function report(violations) {
     return violations.map(v => [

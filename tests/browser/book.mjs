@@ -3,6 +3,8 @@
 // runs alone. (Not a test file: `node --test` runs only `*.test.mjs`.)
 
 import {spawn} from 'node:child_process';
+import {before, after} from 'node:test';
+import {chromium} from 'playwright-core';
 import {fileURLToPath} from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -98,6 +100,24 @@ export async function signIn(context, url) {
         throw new Error('signing in answered ' + response.status() + ': ' + await response.text());
     }
     await page.close();
+}
+
+// A test file's book and browser: started before its first test, closed
+// (and our own server stopped) after its last; `ready` gets
+// {bookUrl, browser}.
+export function withBookAndBrowser(ready) {
+    let browser = null;
+    before(async () => {
+        const url = await bookUrl();
+        browser = await chromium.launch({executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS});
+        ready({bookUrl: url, browser});
+    });
+    after(async () => {
+        if (browser) {
+            await browser.close();
+        }
+        stopServer();
+    });
 }
 
 export function stopServer() {

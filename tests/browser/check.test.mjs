@@ -11,12 +11,11 @@
 // `cargo xtask test` runs these with BOOK_URL set to a server it started;
 // run alone (`npm test` in this folder) they start `cargo xtask serve`.
 
-import {test, before, after} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readdirSync, readFileSync, existsSync} from 'node:fs';
 import {join} from 'node:path';
-import {chromium} from 'playwright-core';
-import {ROOT, CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, signIn, stopServer} from './book.mjs';
+import {ROOT, isLocal, signIn, withBookAndBrowser} from './book.mjs';
 
 const CHAPTER = 'ch08-shared-state.html';
 const EXERCISE = 'ch08-ex-transfer';
@@ -31,17 +30,7 @@ const PUBLIC = 'http://async-rust-book.test';
 let bookUrl = null;
 let browser = null;
 
-before(async () => {
-    bookUrl = await startBook();
-    browser = await chromium.launch({executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS});
-});
-
-after(async () => {
-    if (browser) {
-        await browser.close();
-    }
-    stopServer();
-});
+withBookAndBrowser(started => ({bookUrl, browser} = started));
 
 // How many exercises the book has, counted from the crates on disk (their
 // Cargo.toml's kind), not from the page.

@@ -8,14 +8,12 @@
 // `cargo xtask test` runs these with BOOK_URL set to a server it started;
 // run alone (`npm test` in this folder) they start `cargo xtask serve`.
 
-import {test, before, after} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {createRequire} from 'node:module';
-import {chromium} from 'playwright-core';
-import {ROOT, CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, stopServer} from './book.mjs';
+import {ROOT, isLocal, withBookAndBrowser} from './book.mjs';
 
 const {sourceHash} = createRequire(import.meta.url)('../../theme/edits.js');
 
@@ -31,21 +29,7 @@ const EXERCISE = 'ch14-ex-timeout';
 let bookUrl = null;
 let browser = null;
 
-before(async () => {
-    bookUrl = await startBook();
-    browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-    });
-});
-
-after(async () => {
-    if (browser) {
-        await browser.close();
-    }
-    stopServer();
-});
+withBookAndBrowser(started => ({bookUrl, browser} = started));
 
 // A fresh browser profile per test (its own localStorage), that refuses
 // every request off this machine.

@@ -4,12 +4,11 @@
 // `cargo xtask test` runs these with BOOK_URL set to a server it started;
 // run alone (`npm test` in this folder) they start `cargo xtask serve`.
 
-import {test, before, after} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {chromium} from 'playwright-core';
-import {ROOT, CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, stopServer} from './book.mjs';
+import {ROOT, isLocal, withBookAndBrowser} from './book.mjs';
 
 const CHAPTER = 'ch04-runtimes-and-tasks.html';
 const EXERCISE = 'ch04-ex-gather';
@@ -17,17 +16,7 @@ const EXERCISE = 'ch04-ex-gather';
 let bookUrl = null;
 let browser = null;
 
-before(async () => {
-    bookUrl = await startBook();
-    browser = await chromium.launch({executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS});
-});
-
-after(async () => {
-    if (browser) {
-        await browser.close();
-    }
-    stopServer();
-});
+withBookAndBrowser(started => ({bookUrl, browser} = started));
 
 // The hints as the reader should read them: hints.md split at its
 // `## Hint` lines, Markdown's links reduced to their text, backticks and
