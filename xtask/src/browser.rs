@@ -256,7 +256,7 @@ pub fn page_script(root: &Path) -> Report {
     let tap = String::from_utf8_lossy(&output.stdout);
     match tap_counts(&tap, output.status) {
         Ok((passed, 0)) if passed > 0 => Report::ran(
-            format!("{passed} unit tests of theme/playground.js passed (node --test)"),
+            format!("{passed} unit tests of the page scripts (theme/*.js) passed (node --test)"),
             Problems::default(),
         ),
         Ok((passed, failures)) => {
