@@ -470,10 +470,20 @@ fn temporary_files_are_removed() {
     loop {
         let mut runs = Vec::new();
         for entry in std::fs::read_dir(&work).unwrap().flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&marker) {
-                for run in std::fs::read_dir(entry.path()).unwrap().flatten() {
-                    runs.push(run.path());
-                }
+            if !entry.file_name().to_string_lossy().starts_with(&marker) {
+                continue;
+            }
+            // Tests that start their own playground remove its whole work
+            // folder when they stop, which can happen between listing the
+            // temporary folder and reading this one: a folder gone is a
+            // folder removed.
+            let entries = match std::fs::read_dir(entry.path()) {
+                Ok(entries) => entries,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(error) => panic!("reading {}: {error}", entry.path().display()),
+            };
+            for run in entries.flatten() {
+                runs.push(run.path());
             }
         }
         if runs.is_empty() {
