@@ -181,17 +181,8 @@ if (typeof module !== 'undefined') {
         return;
     }
 
-    const store = (() => {
-        try {
-            const storage = window.localStorage;
-            const probe = PASSED_KEY_PREFIX + 'probe';
-            storage.setItem(probe, '1');
-            storage.removeItem(probe);
-            return storage;
-        } catch (_) {
-            return null;
-        }
-    })();
+    // See bookUsableStorage in playground.js (loaded first: book.toml).
+    const store = bookUsableStorage(PASSED_KEY_PREFIX + 'probe'); // eslint-disable-line no-undef
 
     function isPassed(pkg) {
         try {

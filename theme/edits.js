@@ -113,17 +113,8 @@ if (typeof module !== 'undefined') {
         return;
     }
 
-    const store = (() => {
-        try {
-            const storage = window.localStorage;
-            const probe = EDIT_KEY_PREFIX + 'probe';
-            storage.setItem(probe, '1');
-            storage.removeItem(probe);
-            return storage;
-        } catch (_) {
-            return null; // storage switched off: edits last as long as the page
-        }
-    })();
+    // See bookUsableStorage in playground.js (loaded first: book.toml).
+    const store = bookUsableStorage(EDIT_KEY_PREFIX + 'probe'); // eslint-disable-line no-undef
 
     function read(key) {
         try {

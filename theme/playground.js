@@ -95,9 +95,25 @@ function bookBracesNest(code) {
     return depth === 0;
 }
 
+// The browser's `localStorage` when it can be written, or `null` when it is
+// switched off or full (private windows, blocked cookies): kept edits
+// (edits.js) and passed exercises (check.js) then last as long as the page.
+// `probeKey` is written and removed to find out. (Even reading
+// `window.localStorage` can throw; tests pass their own `storage`.)
+function bookUsableStorage(probeKey, storage = () => window.localStorage) {
+    try {
+        const store = storage();
+        store.setItem(probeKey, '1');
+        store.removeItem(probeKey);
+        return store;
+    } catch (_) {
+        return null;
+    }
+}
+
 // Node.js (tests/page-script/) loads this file for the functions above.
 if (typeof module !== 'undefined') {
-    module.exports = {cratesUsed: bookCratesUsed, unwrappedMain: bookUnwrappedMain};
+    module.exports = {cratesUsed: bookCratesUsed, unwrappedMain: bookUnwrappedMain, usableStorage: bookUsableStorage};
 }
 
 (function bookPlayground() {

@@ -3,6 +3,9 @@
 // runs alone. (Not a test file: `node --test` runs only `*.test.mjs`.)
 
 import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {before, after} from 'node:test';
 import {chromium} from 'playwright-core';
 import {fileURLToPath} from 'node:url';
@@ -115,6 +118,37 @@ export function withBookAndBrowser(ready) {
     after(async () => {
         if (browser) {
             await browser.close();
+        }
+        stopServer();
+    });
+}
+
+// A test file's book and a persistent browser context (a profile folder of
+// its own, as a reader's browser keeps cookies and storage across pages),
+// which refuses every request that is not to this machine unless `allowed`
+// says otherwise. Started before the file's first test, closed and removed
+// (and our own server stopped) after its last; `ready` gets {bookUrl,
+// context} and is awaited, so it can route more or sign in.
+export function withBookAndContext(name, ready, allowed = () => false) {
+    let context = null;
+    let userDataDir = null;
+    before(async () => {
+        const url = await bookUrl();
+        userDataDir = mkdtempSync(join(tmpdir(), `book-${name}-`));
+        context = await chromium.launchPersistentContext(userDataDir, {
+            executablePath: CHROMIUM,
+            headless: true,
+            args: CHROMIUM_ARGS,
+        });
+        await context.route(target => !isLocal(target) && !allowed(target), route => route.abort());
+        await ready({bookUrl: url, context});
+    });
+    after(async () => {
+        if (context) {
+            await context.close();
+        }
+        if (userDataDir) {
+            rmSync(userDataDir, {recursive: true, force: true});
         }
         stopServer();
     });

@@ -5,42 +5,17 @@
 // `cargo xtask test` runs these with BOOK_URL set to a server it started;
 // run alone (`npm test` in this folder) they start `cargo xtask serve`.
 
-import {test, before, after} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {chromium} from 'playwright-core';
-import {CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, stopServer} from './book.mjs';
+import {withBookAndContext} from './book.mjs';
 
 const INDEX = 'appendix-a-errors.html';
 
 let bookUrl = null;
 let context = null;
-let userDataDir = null;
 
-before(async () => {
-    bookUrl = await startBook();
-    userDataDir = mkdtempSync(join(tmpdir(), 'book-search-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-    });
-    // Searching needs nothing but the book's own server.
-    await context.route(url => !isLocal(url),
-        route => route.abort());
-});
-
-after(async () => {
-    if (context) {
-        await context.close();
-    }
-    if (userDataDir) {
-        rmSync(userDataDir, {recursive: true, force: true});
-    }
-    stopServer();
-});
+// Searching needs nothing but the book's own server.
+withBookAndContext('search', started => ({bookUrl, context} = started));
 
 // Types `message` into the search box of the first page, as a reader pastes
 // it, follows the result that leads into the error index, and returns the

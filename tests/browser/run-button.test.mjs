@@ -9,14 +9,14 @@
 // `cargo xtask test` runs these with BOOK_URL set to a server it started;
 // run alone (`npm test` in this folder) they start `cargo xtask serve`.
 
-import {test, before, after} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync} from 'node:fs';
 import {spawn} from 'node:child_process';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {chromium} from 'playwright-core';
-import {ROOT, CHROMIUM, CHROMIUM_ARGS, isLocal, bookUrl as startBook, signIn, signInLink, stopServer} from './book.mjs';
+import {ROOT, CHROMIUM, CHROMIUM_ARGS, isLocal, signIn, signInLink, withBookAndContext} from './book.mjs';
 
 // A chapter with a tokio listing, and that listing.
 const CHAPTER = 'ch02-async-await.html';
@@ -27,31 +27,13 @@ const PUBLIC = 'http://async-rust-book.test';
 
 let bookUrl = null;
 let context = null;
-let userDataDir = null;
 
-before(async () => {
-    bookUrl = await startBook();
-    userDataDir = mkdtempSync(join(tmpdir(), 'book-browser-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-    });
-    // Nothing in these tests may reach the internet: whatever is not
-    // handled by a test's own route is refused here.
-    await context.route(url => !isLocal(url) && !url.href.startsWith(PUBLIC), route => route.abort());
+// Nothing in these tests may reach the internet: whatever is not local and
+// not handled by a test's own route for PUBLIC is refused.
+withBookAndContext('browser', async started => {
+    ({bookUrl, context} = started);
     await signIn(context, bookUrl);
-});
-
-after(async () => {
-    if (context) {
-        await context.close();
-    }
-    if (userDataDir) {
-        rmSync(userDataDir, {recursive: true, force: true});
-    }
-    stopServer();
-});
+}, url => url.href.startsWith(PUBLIC));
 
 // The listing's <pre>, with its buttons showing (they appear on hover).
 async function listing(page, pkg = LISTING) {
@@ -373,14 +355,21 @@ test('online: no answer within 20 s is a timeout, said so', {timeout: 120000}, a
             asked = true; // and never answer
         },
     });
-    await page.clock.install();
+    // The page's clock is Playwright's, and paused once the page is ready:
+    // an installed clock otherwise goes on with real time, and on a busy
+    // machine the seconds between the click and `runFor` added up to the
+    // 20 s before the test looked (it saw the timeout at "19 s").
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    await page.clock.install({time: start});
     await page.goto(`${PUBLIC}/${CHAPTER}`);
     const {figure, pre} = await listing(page);
+    await page.clock.pauseAt(start + 3600 * 1000);
     await clickRun(page, pre);
     await page.waitForFunction(() => document.querySelector('.playground-output[data-state="running"]'));
     await page.clock.runFor(19000);
-    assert.equal(await figure.locator('.playground-output').getAttribute('data-state'), 'running',
-        'still waiting at 19 s');
+    const early = figure.locator('.playground-output');
+    assert.equal(await early.getAttribute('data-state'), 'running',
+        `still waiting at 19 s; the output says: ${await early.innerText()}`);
     await page.clock.runFor(2000);
     const result = await outputOf(figure, 'error');
     assert.ok(asked, 'the request went out');
