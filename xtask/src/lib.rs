@@ -22,4 +22,5 @@ pub mod run;
 pub mod scaffold;
 pub mod serve;
 pub mod soak;
+pub mod timed;
 pub mod watch;

@@ -159,7 +159,7 @@ pub fn print(chromium: &Path, print_html: &Path, out: &Path) -> Result<()> {
     // A profile of its own, so that two prints at once do not share one.
     let profile = tempfile::tempdir().context("creating a Chromium profile folder")?;
     let url = format!("file://{}", print_html.canonicalize()?.display());
-    let mut child = Command::new(chromium)
+    let child = Command::new(chromium)
         .args([
             "--headless",
             "--no-sandbox",
@@ -183,31 +183,12 @@ pub fn print(chromium: &Path, print_html: &Path, out: &Path) -> Result<()> {
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("starting {}", chromium.display()))?;
-    // Read both pipes while it runs, so a chatty Chromium cannot block.
-    let stdout = child.stdout.take().expect("piped");
-    let stderr = child.stderr.take().expect("piped");
-    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let (stdout, stderr) = (drain(Box::new(stdout)), drain(Box::new(stderr)));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if started.elapsed() > PRINT_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!("{} did not finish printing in {PRINT_TIMEOUT:?}", chromium.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let said =
-        format!("{}{}", stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
+    let done = crate::timed::wait(child, PRINT_TIMEOUT, Duration::from_millis(100))?;
+    if done.timed_out {
+        bail!("{} did not finish printing in {PRINT_TIMEOUT:?}", chromium.display());
+    }
+    let status = done.status.expect("a child that did not time out exited");
+    let said = format!("{}{}", done.stdout, done.stderr);
     let written = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     if !status.success() || written == 0 {
         bail!(

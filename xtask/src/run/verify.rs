@@ -4,10 +4,9 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
@@ -76,7 +75,7 @@ impl Run {
 pub fn run_listing(root: &Path, listing: &Listing) -> Result<Run> {
     let bin = listing.bin.as_deref().context("no binary to run")?;
     let exe = target_dir(root).join("debug").join(bin);
-    let mut child = Command::new(&exe)
+    let child = Command::new(&exe)
         .args(&listing.args)
         .current_dir(root)
         .env_remove("RUST_BACKTRACE")
@@ -86,32 +85,12 @@ pub fn run_listing(root: &Path, listing: &Listing) -> Result<Run> {
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("starting {}", exe.display()))?;
-    let read_all = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let out_reader = read_all(Box::new(child.stdout.take().expect("piped")));
-    let err_reader = read_all(Box::new(child.stderr.take().expect("piped")));
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    let (status, timed_out) = loop {
-        if let Some(status) = child.try_wait()? {
-            break (status.code(), false);
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break (None, true);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let done = crate::timed::wait(child, RUN_TIMEOUT, Duration::from_millis(5))?;
     Ok(Run {
-        stdout: out_reader.join().unwrap_or_default(),
-        stderr: err_reader.join().unwrap_or_default(),
-        status,
-        timed_out,
+        stdout: done.stdout,
+        stderr: done.stderr,
+        status: done.status.and_then(|status| status.code()),
+        timed_out: done.timed_out,
     })
 }
 
