@@ -156,9 +156,10 @@ pub fn print(chromium: &Path, print_html: &Path, out: &Path) -> Result<()> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
         Err(err) => bail!("removing the old {}: {err}", out.display()),
     }
+    let without_dialog = without_print_dialog(print_html)?;
     // A profile of its own, so that two prints at once do not share one.
     let profile = tempfile::tempdir().context("creating a Chromium profile folder")?;
-    let url = format!("file://{}", print_html.canonicalize()?.display());
+    let url = format!("file://{}", without_dialog.path().canonicalize()?.display());
     let child = Command::new(chromium)
         .args([
             "--headless",
@@ -199,6 +200,56 @@ pub fn print(chromium: &Path, print_html: &Path, out: &Path) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// mdBook's print.html opens the print dialog once it has loaded
+/// (`window.print()`, 100 ms after `load`). In headless Chromium that races
+/// with `--print-to-pdf`: when the dialog's print comes first, Chromium
+/// exits 0 having written nothing (2 of 9 soak runs failed so; calling it
+/// at `load` itself, 10 prints of 10 wrote nothing; without it, 0 of 30).
+/// This writes a copy beside `print_html` (its links stay the same) without
+/// that script, removed when the returned file is dropped.
+fn without_print_dialog(print_html: &Path) -> Result<tempfile::NamedTempFile> {
+    let html = std::fs::read_to_string(print_html)
+        .with_context(|| format!("reading {}", print_html.display()))?;
+    let html =
+        remove_print_dialog(&html).with_context(|| format!("in {}", print_html.display()))?;
+    let dir = print_html.parent().unwrap_or(Path::new("."));
+    let mut copy = tempfile::Builder::new()
+        .prefix("print-for-pdf-")
+        .suffix(".html")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a copy of print.html in {}", dir.display()))?;
+    std::io::Write::write_all(&mut copy, html.as_bytes())
+        .with_context(|| format!("writing {}", copy.path().display()))?;
+    Ok(copy)
+}
+
+/// `html` without the one `<script>` element that calls `window.print`;
+/// an error when there is not exactly one (mdBook changed its template:
+/// look at what it does now before printing without it).
+fn remove_print_dialog(html: &str) -> Result<String> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(start) = html[from..].find("<script>").map(|i| from + i) {
+        let end = html[start..]
+            .find("</script>")
+            .map(|i| start + i + "</script>".len())
+            .with_context(|| format!("a <script> at byte {start} is never closed"))?;
+        if html[start..end].contains("window.print") {
+            found.push(start..end);
+        }
+        from = end;
+    }
+    ensure!(
+        found.len() == 1,
+        "expected one inline <script> that calls window.print (mdBook's print dialog on load), \
+         found {}",
+        found.len()
+    );
+    let mut without = html.to_string();
+    without.replace_range(found[0].clone(), "");
+    Ok(without)
 }
 
 /// Reads a printed PDF: its pages, its outline's top level, its links.
@@ -316,6 +367,28 @@ pub fn compare(printed: &Printed, entries: &[Entry]) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::book::heading;
+
+    #[test]
+    fn only_the_script_that_opens_the_print_dialog_is_removed() {
+        let html = "<script src=\"a.js\"></script>\n<script>\nlet x = 1;\n</script>\n\
+                    <script>\nwindow.addEventListener('load', function() {\n    \
+                    window.setTimeout(window.print, 100);\n});\n</script>\n</body>";
+        assert_eq!(
+            remove_print_dialog(html).unwrap(),
+            "<script src=\"a.js\"></script>\n<script>\nlet x = 1;\n</script>\n\n</body>"
+        );
+    }
+
+    #[test]
+    fn a_template_without_or_with_two_print_dialogs_is_an_error() {
+        let none = remove_print_dialog("<script>let x = 1;</script>").unwrap_err();
+        assert!(none.to_string().contains("found 0"), "{none}");
+        let two = "<script>window.print()</script><script>window.print()</script>";
+        let two = remove_print_dialog(two).unwrap_err();
+        assert!(two.to_string().contains("found 2"), "{two}");
+        let open = remove_print_dialog("<script>window.print()").unwrap_err();
+        assert!(open.to_string().contains("never closed"), "{open}");
+    }
 
     fn entry(name: &str, heading: &str) -> Entry {
         Entry { name: name.into(), source: format!("src/{name}.md"), heading: Some(heading.into()) }
