@@ -36,20 +36,12 @@ pub struct Limits {
 /// A Run's program: 3 GiB of address space (a tokio program with its
 /// threads' stacks and malloc arenas reserves several hundred MiB), so a
 /// 4 GiB allocation fails.
-pub const PROGRAM: Limits = Limits {
-    address_space: 3 << 30,
-    processes: 512,
-    file_size: 64 << 20,
-    open_files: 4096,
-};
+pub const PROGRAM: Limits =
+    Limits { address_space: 3 << 30, processes: 512, file_size: 64 << 20, open_files: 4096 };
 
 /// rustc and the linker.
-pub const COMPILER: Limits = Limits {
-    address_space: 3 << 30,
-    processes: 512,
-    file_size: 1 << 30,
-    open_files: 4096,
-};
+pub const COMPILER: Limits =
+    Limits { address_space: 3 << 30, processes: 512, file_size: 1 << 30, open_files: 4096 };
 
 /// The size of the box's tmpfs (everything a jailed command can write but
 /// the Run's folder of the compiler), and its inodes.
@@ -74,7 +66,10 @@ impl Jail {
             Err(why) => {
                 let without = Jail { namespaces: Err(why), ..jail };
                 without.try_true().map_err(|e| {
-                    anyhow::anyhow!("{} cannot run a command even without namespaces: {e}", path.display())
+                    anyhow::anyhow!(
+                        "{} cannot run a command even without namespaces: {e}",
+                        path.display()
+                    )
                 })?;
                 Ok(without)
             }
@@ -150,7 +145,9 @@ impl Jail {
                 ));
             }
         }
-        lines.push(if root {
+        lines.push(if root && self.namespaces.is_err() {
+            "own user id per Run (the server runs as root): active for the program; rustc runs as root (without the box the Run's uid cannot reach the toolchain)".into()
+        } else if root {
             "own user id per Run (the server runs as root): active".into()
         } else {
             "own user id per Run: not available (the server is not root); the namespaces confine it instead".into()
@@ -160,7 +157,10 @@ impl Jail {
             mib(PROGRAM.address_space),
             mib(COMPILER.address_space)
         ));
-        lines.push("own session, no new privileges, no core dumps, file size and open-file limits: active".into());
+        lines.push(
+            "own session, no new privileges, no core dumps, file size and open-file limits: active"
+                .into(),
+        );
         lines
     }
 
@@ -176,8 +176,16 @@ impl Jail {
         args: &[std::ffi::OsString],
     ) -> std::process::Command {
         let mut command = std::process::Command::new(&self.path);
-        if let Some(identity) = identity {
-            command.arg("--uid").arg(identity.uid.to_string());
+        match (identity, view) {
+            // Without the box, the Run's uid cannot reach a toolchain
+            // under a 0700 /root: rustc stays the server's (root).
+            (Some(_), View::Compiler { .. }) if self.namespaces.is_err() => {
+                command.arg("--keep-root");
+            }
+            (Some(identity), _) => {
+                command.arg("--uid").arg(identity.uid.to_string());
+            }
+            (None, _) => {}
         }
         let processes = if self.namespaces.is_ok() {
             command.arg("--namespaces");
@@ -227,8 +235,10 @@ impl Jail {
     }
 }
 
-/// A line to add to a reply's stderr when a command died of an allocation
-/// failure (Rust aborts with "memory allocation of N bytes failed").
+/// A line to add to a reply's stderr when a command ran out of memory: a
+/// program that died of an allocation failure (Rust aborts with "memory
+/// allocation of N bytes failed"), or rustc saying "out of memory" (as it
+/// does for `include_bytes!("/dev/zero")`).
 pub fn out_of_memory_note(
     status: Option<std::process::ExitStatus>,
     stderr: &str,
@@ -237,7 +247,8 @@ pub fn out_of_memory_note(
 ) -> Option<String> {
     use std::os::unix::process::ExitStatusExt as _;
     let aborted = status.and_then(|s| s.signal()) == Some(libc::SIGABRT);
-    (aborted && stderr.contains("memory allocation of")).then(|| {
+    let rustc_said = who == "the compiler" && stderr.contains(": out of memory\n");
+    ((aborted && stderr.contains("memory allocation of")) || rustc_said).then(|| {
         format!(
             "\nerror: {who} ran out of memory: the local playground gives it {} MiB of address space\n",
             limits.address_space >> 20

@@ -9,9 +9,11 @@
 //! It is single-threaded, so unlike a `pre_exec` closure in the threaded
 //! server it may allocate between its forks. In order:
 //!
-//! 1. As root, it first becomes `--uid` (the Run's own user id).
-//! 2. With `--namespaces`, it makes new user, mount, network, PID, IPC and
-//!    UTS namespaces (the user namespace maps only its own uid and gid), and
+//! 1. It makes a session (so a process group) of its own: the server kills
+//!    that group when the Run ends.
+//! 2. With `--namespaces`, it makes new mount, network, PID, IPC and UTS
+//!    namespaces, and a user namespace unless it is root (that one maps
+//!    only its own uid and gid, so the command is not uid 0 inside), and
 //!    forks the namespace's PID 1: when that one exits, the kernel kills
 //!    every process left in the namespace, those that called `setsid` or
 //!    changed group included.
@@ -22,15 +24,16 @@
 //!    path read-write, a minimal `/dev`, a fresh `/proc` and `/tmp` (in the
 //!    box, so in its size limit); it brings up `lo` in the new network
 //!    namespace, then forks the command.
-//! 4. The command runs in a session of its own, with `no_new_privs`, the
-//!    rlimits asked for, and (as it is not uid 0 in its namespace) no
-//!    capability.
+//! 4. The command (as root: under `--uid`, the Run's own user id) runs in a
+//!    session of its own, with `no_new_privs`, the rlimits asked for, and
+//!    no capability (it is not uid 0 where it runs).
 //! 5. Its exit status is relayed: the same exit code, or the same signal
 //!    re-raised, so the server reports it as if it had run it itself.
 //!
-//! Without `--namespaces` (a machine without unprivileged user namespaces)
-//! it only does 1, 4 and 5. Any step that fails stops it with a message on
-//! stderr and exit status 125: never a command run with less than asked.
+//! Without `--namespaces` (a machine without them) it only does 1, 4 (in
+//! its own process, so in the session of step 1) and nothing else. Any step
+//! that fails stops it with a message on stderr and exit status 125: never
+//! a command run with less than asked.
 
 use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::OsStrExt as _;
@@ -43,6 +46,7 @@ const FAILED: u8 = 125;
 #[derive(Debug, Default)]
 struct Args {
     uid: Option<u32>,
+    keep_root: bool,
     namespaces: bool,
     etc_all: bool,
     box_size: u64,
@@ -55,7 +59,7 @@ struct Args {
 }
 
 fn usage() -> String {
-    "usage: book-playground-jail [--uid UID] [--namespaces] [--etc all|linker] \
+    "usage: book-playground-jail [--uid UID | --keep-root] [--namespaces] [--etc all|linker] \
      [--box-size BYTES] [--box-inodes N] [--ro PATH]... [--rw PATH]... [--cwd PATH] \
      [--as BYTES] [--nproc N] [--fsize BYTES] [--nofile N] -- COMMAND [ARGS...]"
         .to_string()
@@ -74,6 +78,10 @@ fn parse(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> {
         }
         if arg == "--namespaces" {
             parsed.namespaces = true;
+            continue;
+        }
+        if arg == "--keep-root" {
+            parsed.keep_root = true;
             continue;
         }
         let value = args.next().ok_or_else(|| format!("{arg} needs a value\n{}", usage()))?;
@@ -110,7 +118,10 @@ fn parse(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> {
 fn absolute(option: &str, value: OsString) -> Result<PathBuf, String> {
     let path = PathBuf::from(value);
     if !path.is_absolute() || path.components().any(|c| c == std::path::Component::ParentDir) {
-        return Err(format!("{option} {}: an absolute path without `..` is needed", path.display()));
+        return Err(format!(
+            "{option} {}: an absolute path without `..` is needed",
+            path.display()
+        ));
     }
     Ok(path)
 }
@@ -160,11 +171,17 @@ fn jail(args: &Args) -> Result<Never, String> {
     // kills that group (this process and the namespace's PID 1) when the
     // Run ends, and without namespaces it holds the command itself.
     // SAFETY: setsid has no preconditions.
-    check(unsafe { libc::setsid() }, "setsid (the jail must be started outside a process group of its own)")?;
+    check(
+        unsafe { libc::setsid() },
+        "setsid (the jail must be started outside a process group of its own)",
+    )?;
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
-    let uid = if root {
-        let uid = args.uid.ok_or("as root, --uid (the Run's own user id) is required")?;
+    let uid = if root && args.keep_root && args.uid.is_none() {
+        None
+    } else if root {
+        let uid =
+            args.uid.ok_or("as root, --uid (the Run's own user id) or --keep-root is required")?;
         if uid == 0 {
             return Err("--uid 0: the command must not run as root".into());
         }
@@ -261,7 +278,8 @@ struct Sources {
 
 impl Sources {
     fn open(args: &Args) -> Result<Sources, String> {
-        let mut sources = Sources { binds: Vec::new(), symlinks: Vec::new(), cwd_modes: Vec::new() };
+        let mut sources =
+            Sources { binds: Vec::new(), symlinks: Vec::new(), cwd_modes: Vec::new() };
         if let Some(cwd) = &args.cwd {
             use std::os::unix::fs::PermissionsExt as _;
             for dir in cwd.ancestors() {
@@ -270,10 +288,11 @@ impl Sources {
                 }
             }
         }
-        let mut system: Vec<PathBuf> = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
-            .iter()
-            .map(PathBuf::from)
-            .collect();
+        let mut system: Vec<PathBuf> =
+            ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
+                .iter()
+                .map(PathBuf::from)
+                .collect();
         if args.etc_all {
             system.push("/etc".into());
         } else {
@@ -284,7 +303,9 @@ impl Sources {
         }
         for path in system {
             match std::fs::symlink_metadata(&path) {
-                Ok(meta) if meta.file_type().is_symlink() && path.parent() == Some(Path::new("/")) => {
+                Ok(meta)
+                    if meta.file_type().is_symlink() && path.parent() == Some(Path::new("/")) =>
+                {
                     let target = std::fs::read_link(&path)
                         .map_err(|e| format!("reading the symlink {}: {e}", path.display()))?;
                     sources.symlinks.push((path, target));
@@ -332,7 +353,10 @@ fn init_process(
         // Dies with the jail (the server kills the jail's process group).
         // (Were it killed before this line, the same kill reached us: we
         // are in its process group, which the server kills.)
-        check(libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")?;
+        check(
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0),
+            "prctl(PR_SET_PDEATHSIG)",
+        )?;
     }
     build_box(args, sources, uid)?;
     loopback_up()?;
@@ -394,7 +418,12 @@ fn build_box(args: &Args, sources: &Sources, uid: Option<u32>) -> Result<(), Str
         let made = if is_dir {
             std::fs::create_dir_all(&target)
         } else {
-            std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(&target).map(drop)
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&target)
+                .map(drop)
         };
         made.map_err(|e| format!("making {} in the box: {e}", target.display()))?;
         let source = format!("/proc/self/fd/{}", file.as_raw_fd());
@@ -408,12 +437,18 @@ fn build_box(args: &Args, sources: &Sources, uid: Option<u32>) -> Result<(), Str
         if !dev {
             flags |= libc::MS_NODEV;
         }
-        mount(None, &target, None, flags, None)
-            .map_err(|e| format!("making {} {}: {e}", path.display(), if *writable { "writable" } else { "read-only" }))?;
+        mount(None, &target, None, flags, None).map_err(|e| {
+            format!(
+                "making {} {}: {e}",
+                path.display(),
+                if *writable { "writable" } else { "read-only" }
+            )
+        })?;
     }
     for (dir, mode) in [("tmp", 0o1777), ("proc", 0o555), ("dev/pts", 0o755)] {
         let dir = root.join(dir);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("making {} in the box: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("making {} in the box: {e}", dir.display()))?;
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode))
             .map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -432,7 +467,7 @@ fn build_box(args: &Args, sources: &Sources, uid: Option<u32>) -> Result<(), Str
     // requires in a user namespace.)
     mount(
         Some("proc"),
-        &root.join("proc"),
+        root.join("proc"),
         Some("proc"),
         libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
         None,
@@ -443,14 +478,18 @@ fn build_box(args: &Args, sources: &Sources, uid: Option<u32>) -> Result<(), Str
     // SAFETY: system calls on NUL-terminated strings.
     unsafe {
         check(libc::chdir(root_c.as_ptr()), "chdir into the box")?;
-        check(libc::syscall(libc::SYS_pivot_root, dot.as_ptr(), dot.as_ptr()) as libc::c_int, "pivot_root")?;
+        check(
+            libc::syscall(libc::SYS_pivot_root, dot.as_ptr(), dot.as_ptr()) as libc::c_int,
+            "pivot_root",
+        )?;
         check(libc::umount2(dot.as_ptr(), libc::MNT_DETACH), "detaching the old root")?;
         check(libc::chdir(c"/".as_ptr()), "chdir /")?;
     }
     // A Run's folder (the command's `--cwd`) is made in the box when it is
     // not a bind: the program's files go to the size-limited box.
     if let Some(cwd) = &args.cwd {
-        std::fs::create_dir_all(cwd).map_err(|e| format!("making {} in the box: {e}", cwd.display()))?;
+        std::fs::create_dir_all(cwd)
+            .map_err(|e| format!("making {} in the box: {e}", cwd.display()))?;
         // The same modes as outside (a Run's folder 0700 in a 0711 one).
         for (dir, mode) in &sources.cwd_modes {
             use std::os::unix::fs::PermissionsExt as _;
@@ -476,7 +515,10 @@ fn kept_flags(path: &Path) -> Result<libc::c_ulong, String> {
     let path_c = cstring(path)?;
     // SAFETY: statvfs fills the struct.
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    check(unsafe { libc::statvfs(path_c.as_ptr(), &mut st) }, format!("statvfs {}", path.display()))?;
+    check(
+        unsafe { libc::statvfs(path_c.as_ptr(), &mut st) },
+        format!("statvfs {}", path.display()),
+    )?;
     let mut flags = 0;
     for (st_flag, ms_flag) in [
         (libc::ST_NOSUID, libc::MS_NOSUID),
@@ -508,15 +550,12 @@ fn mount(
     let ptr = |c: &Option<CString>| c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
     // SAFETY: NUL-terminated strings or null pointers.
     let result = unsafe {
-        libc::mount(
-            ptr(&source_c),
-            target_c.as_ptr(),
-            ptr(&fstype_c),
-            flags,
-            ptr(&data_c).cast(),
-        )
+        libc::mount(ptr(&source_c), target_c.as_ptr(), ptr(&fstype_c), flags, ptr(&data_c).cast())
     };
-    check(result, format_args!("mounting {} on {}", source.unwrap_or("(remount)"), target.display()))?;
+    check(
+        result,
+        format_args!("mounting {} on {}", source.unwrap_or("(remount)"), target.display()),
+    )?;
     Ok(())
 }
 
@@ -526,15 +565,19 @@ fn loopback_up() -> Result<(), String> {
     // SAFETY: a socket for the ioctl, an ifreq-shaped buffer (name, then
     // the flags as a short), closed afterwards.
     unsafe {
-        let socket = check(libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0), "socket")?;
+        let socket =
+            check(libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0), "socket")?;
         let mut ifreq = [0u8; 40];
         ifreq[..2].copy_from_slice(b"lo");
-        let result = check(libc::ioctl(socket, libc::SIOCGIFFLAGS, ifreq.as_mut_ptr()), "reading lo's flags")
-            .and_then(|_| {
-                let flags = i16::from_ne_bytes([ifreq[16], ifreq[17]]) | libc::IFF_UP as i16;
-                ifreq[16..18].copy_from_slice(&flags.to_ne_bytes());
-                check(libc::ioctl(socket, libc::SIOCSIFFLAGS, ifreq.as_mut_ptr()), "bringing lo up")
-            });
+        let result = check(
+            libc::ioctl(socket, libc::SIOCGIFFLAGS, ifreq.as_mut_ptr()),
+            "reading lo's flags",
+        )
+        .and_then(|_| {
+            let flags = i16::from_ne_bytes([ifreq[16], ifreq[17]]) | libc::IFF_UP as i16;
+            ifreq[16..18].copy_from_slice(&flags.to_ne_bytes());
+            check(libc::ioctl(socket, libc::SIOCSIFFLAGS, ifreq.as_mut_ptr()), "bringing lo up")
+        });
         libc::close(socket);
         result.map(drop)
     }
