@@ -204,9 +204,14 @@ impl Jail {
                     command.arg("--cwd").arg(run_dir);
                 }
             }
-            // Counted in the Run's own user namespace, the launcher's two
-            // processes included.
-            limits.processes + 2
+            match identity {
+                // Counted under the Run's own uid: the launcher's two
+                // processes stay root's.
+                Some(_) => limits.processes,
+                // Counted in the Run's own user namespace, the launcher's
+                // two processes included.
+                None => limits.processes + 2,
+            }
         } else {
             let run_dir = match view {
                 View::Compiler { run_dir, .. } | View::Program { run_dir, .. } => run_dir,
