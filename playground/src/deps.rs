@@ -258,7 +258,8 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
             missing.join(", ")
         );
     }
-    let jail = jail.with_context(|| format!("`cargo build -p {PACKAGE}` reported no {JAIL} binary"))?;
+    let jail =
+        jail.with_context(|| format!("`cargo build -p {PACKAGE}` reported no {JAIL} binary"))?;
     crates.sort_by(|a, b| a.package.cmp(&b.package));
     // The folder of the offered crates first: rustc searches in order.
     let mut search_dirs: Vec<PathBuf> = Vec::new();

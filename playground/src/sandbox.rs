@@ -181,11 +181,7 @@ pub async fn run(
     timeout: Duration,
     output_limit: usize,
 ) -> std::io::Result<Finished> {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
     let mut child = command.spawn()?;
     let guard = GroupGuard(child.id());
     let mut out = child.stdout.take().expect("piped");

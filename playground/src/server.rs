@@ -587,9 +587,7 @@ impl Playground {
                 None => (false, "killed".to_string()),
             },
         };
-        if let Some(note) =
-            jail::out_of_memory_note(ran.status, &stderr, "the program", &limits)
-        {
+        if let Some(note) = jail::out_of_memory_note(ran.status, &stderr, "the program", &limits) {
             stderr.push_str(&note);
         }
         Ok(ExecuteResponse { success, exit_detail, stdout, stderr })
