@@ -260,3 +260,76 @@ pub fn out_of_memory_note(
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(command: &std::process::Command) -> Vec<String> {
+        command.get_args().map(|a| a.to_string_lossy().into_owned()).collect()
+    }
+
+    /// The word after `option` each time it appears.
+    fn values(args: &[String], option: &str) -> Vec<String> {
+        args.windows(2).filter(|w| w[0] == option).map(|w| w[1].clone()).collect()
+    }
+
+    #[test]
+    fn the_compiler_is_given_only_the_toolchain_the_crates_and_the_runs_folder() {
+        let jail = Jail::unprobed(Path::new("/opt/jail"));
+        let readable = [PathBuf::from("/w/target/debug/deps")];
+        let view = View::Compiler {
+            sysroot: Path::new("/t/sysroot"),
+            readable: &readable,
+            run_dir: Path::new("/tmp/p/run-1"),
+        };
+        let command = jail.command(
+            None,
+            &view,
+            &COMPILER,
+            Path::new("/t/sysroot/bin/rustc"),
+            &["--edition".into(), "2024".into()],
+        );
+        let args = args(&command);
+        assert!(args.contains(&"--namespaces".to_string()), "{args:?}");
+        assert_eq!(values(&args, "--etc"), ["linker"], "{args:?}");
+        assert_eq!(values(&args, "--ro"), ["/t/sysroot", "/w/target/debug/deps"], "{args:?}");
+        assert_eq!(values(&args, "--rw"), ["/tmp/p/run-1"], "{args:?}");
+        assert_eq!(values(&args, "--as"), [(3u64 << 30).to_string()], "{args:?}");
+        let tail = &args[args.iter().position(|a| a == "--").unwrap()..];
+        assert_eq!(tail, ["--", "/t/sysroot/bin/rustc", "--edition", "2024"], "{args:?}");
+    }
+
+    #[test]
+    fn a_program_gets_its_binary_and_writes_only_to_the_box() {
+        let jail = Jail::unprobed(Path::new("/opt/jail"));
+        let view = View::Program {
+            binary: Path::new("/tmp/p/run-1/playground"),
+            run_dir: Path::new("/tmp/p/run-1"),
+        };
+        let args =
+            args(&jail.command(None, &view, &PROGRAM, Path::new("/tmp/p/run-1/playground"), &[]));
+        assert_eq!(values(&args, "--etc"), ["all"], "{args:?}");
+        assert_eq!(values(&args, "--ro"), ["/tmp/p/run-1/playground"], "{args:?}");
+        assert!(values(&args, "--rw").is_empty(), "{args:?}");
+        assert_eq!(values(&args, "--cwd"), ["/tmp/p/run-1"], "{args:?}");
+    }
+
+    #[test]
+    fn without_namespaces_the_report_says_so_and_why() {
+        let jail = Jail {
+            path: PathBuf::from("/opt/jail"),
+            namespaces: Err("unshare: Operation not permitted".into()),
+        };
+        let report = jail.report().join("\n");
+        assert!(
+            report.contains("namespaces: NOT AVAILABLE (unshare: Operation not permitted)"),
+            "{report}"
+        );
+        assert!(report.contains("no network isolation"), "{report}");
+        let view = View::Program { binary: Path::new("/r/playground"), run_dir: Path::new("/r") };
+        let args = args(&jail.command(None, &view, &PROGRAM, Path::new("/r/playground"), &[]));
+        assert!(!args.contains(&"--namespaces".to_string()), "{args:?}");
+        assert!(values(&args, "--ro").is_empty(), "{args:?}");
+    }
+}

@@ -659,3 +659,51 @@ fn relay(status: libc::c_int) -> Result<Never, String> {
     let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { FAILED.into() };
     std::process::exit(code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_words(words: &[&str]) -> Result<Args, String> {
+        parse(words.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn options_are_read_and_bad_ones_refused_with_a_reason() {
+        let args = parse_words(&[
+            "--namespaces",
+            "--etc",
+            "linker",
+            "--ro",
+            "/a",
+            "--rw",
+            "/b",
+            "--cwd",
+            "/b",
+            "--as",
+            "1024",
+            "--",
+            "rustc",
+            "--version",
+        ])
+        .unwrap();
+        assert!(args.namespaces && !args.etc_all);
+        assert_eq!(args.ro, [PathBuf::from("/a")]);
+        assert_eq!(args.rw, [PathBuf::from("/b")]);
+        assert_eq!(args.limits, [(libc::RLIMIT_AS, 1024)]);
+        assert_eq!(args.command, [OsString::from("rustc"), OsString::from("--version")]);
+
+        for (words, says) in [
+            (&["--ro", "relative", "--", "x"][..], "an absolute path without `..`"),
+            (&["--ro", "/a/../etc", "--", "x"][..], "an absolute path without `..`"),
+            (&["--as", "lots", "--", "x"][..], "not a number"),
+            (&["--etc", "some", "--", "x"][..], "all or linker"),
+            (&["--namespaces"][..], "no -- COMMAND"),
+            (&["--"][..], "no command after --"),
+            (&["--bogus", "1", "--", "x"][..], "unknown option --bogus"),
+        ] {
+            let error = parse_words(words).err().unwrap_or_else(|| panic!("{words:?} accepted"));
+            assert!(error.contains(says), "{words:?}: {error}");
+        }
+    }
+}
