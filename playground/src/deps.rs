@@ -19,6 +19,8 @@ use serde::Deserialize;
 
 /// The package whose dependencies are offered.
 pub const PACKAGE: &str = "book-playground";
+/// The launcher binary of that package that confines every Run.
+pub const JAIL: &str = "book-playground-jail";
 
 /// The crates offered to a Run: the listings' crates, as declared in the
 /// root Cargo.toml's `[workspace.dependencies]` (a test checks the two
@@ -59,6 +61,9 @@ pub struct Deps {
     /// The folders holding every artifact of the build (for `-L dependency=`),
     /// so rustc finds the offered crates' own dependencies.
     pub search_dirs: Vec<PathBuf>,
+    /// The `book-playground-jail` launcher every Run goes through (see
+    /// `jail.rs`), built by the same `cargo build`.
+    pub jail: PathBuf,
 }
 
 impl Deps {
@@ -127,6 +132,8 @@ struct BuildMessage {
     fresh: bool,
     #[serde(default)]
     filenames: Vec<PathBuf>,
+    /// A binary target's executable.
+    executable: Option<PathBuf>,
     message: Option<Diagnostic>,
 }
 
@@ -164,6 +171,7 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
     let mut child = Command::new(cargo)
         .current_dir(root)
         .args(["build", "--message-format=json-render-diagnostics", "--package", PACKAGE, "--lib"])
+        .args(["--bin", JAIL])
         .arg("--manifest-path")
         .arg(&manifest)
         .stdout(Stdio::piped())
@@ -180,6 +188,7 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
     let mut found: HashMap<String, PathBuf> = HashMap::new();
     let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut diagnostics = String::new();
+    let mut jail = None;
     let stdout = BufReader::new(child.stdout.take().expect("piped"));
     for line in stdout.lines() {
         let line = line.context("reading `cargo build` output")?;
@@ -187,6 +196,10 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
         match message.reason.as_str() {
             "compiler-artifact" => {
                 progress.artifact(message.package_id.as_deref(), message.fresh);
+                if let Some(executable) = message.executable {
+                    jail = Some(executable);
+                    continue;
+                }
                 for file in &message.filenames {
                     if let Some(dir) = file.parent() {
                         dirs.insert(dir.to_path_buf());
@@ -245,6 +258,8 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
             missing.join(", ")
         );
     }
+    let jail =
+        jail.with_context(|| format!("`cargo build -p {PACKAGE}` reported no {JAIL} binary"))?;
     crates.sort_by(|a, b| a.package.cmp(&b.package));
     // The folder of the offered crates first: rustc searches in order.
     let mut search_dirs: Vec<PathBuf> = Vec::new();
@@ -260,7 +275,7 @@ fn build_uncached(root: &Path, cargo: &Path) -> Result<Deps> {
             search_dirs.push(dir);
         }
     }
-    Ok(Deps { crates, search_dirs })
+    Ok(Deps { crates, search_dirs, jail })
 }
 
 /// Package id → (package name, crate name, version) of each offered crate.

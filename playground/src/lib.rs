@@ -19,6 +19,7 @@ pub mod api;
 pub mod client;
 pub mod deps;
 pub mod http;
+pub mod jail;
 pub mod prebuilt;
 pub mod sandbox;
 mod server;

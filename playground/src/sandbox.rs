@@ -3,14 +3,16 @@
 //! started when it is done, however it ends (even when the request that
 //! started it is dropped half-way).
 //!
-//! Every child gets its own process group, and the whole group is killed
-//! when the run ends. When the playground runs as root (as in CI), the
-//! program of a Run additionally runs under a user id of its own, unused by
-//! anything else: then `RLIMIT_NPROC` bounds its processes (root is exempt
-//! from that limit) and `kill(-1)` from that user id kills every process it
-//! left, even one that left the process group with `setsid`.
+//! Every child is `book-playground-jail` (see `jail.rs`), which makes its
+//! own session and process group, and the whole group is killed when the
+//! run ends; with namespaces, that kills the Run's PID namespace and so
+//! everything in it. When the playground runs as root (as in CI), a Run
+//! additionally runs under a user id of its own, unused by anything else:
+//! then `RLIMIT_NPROC` bounds its processes (root is exempt from that
+//! limit) and `kill(-1)` from that user id kills every process it left,
+//! even one that left the process group with `setsid` (which, without
+//! namespaces, nothing else would catch).
 
-use std::path::Path;
 use std::process::{ExitStatus, Stdio};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -142,18 +144,9 @@ impl Drop for GroupGuard {
     }
 }
 
-/// How a program is confined.
-pub struct Confinement<'a> {
-    pub identity: Option<&'a Identity>,
-    /// The most processes (threads count too) it may have at once.
-    pub max_processes: u64,
-    /// The largest file it may write.
-    pub max_file_size: u64,
-}
-
 /// Counts the tasks (processes and threads) of a real user id, as the
 /// kernel does for `RLIMIT_NPROC`.
-fn tasks_of_user(uid: u32) -> u64 {
+pub(crate) fn tasks_of_user(uid: u32) -> u64 {
     let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
     let mut total = 0;
     for entry in entries.flatten() {
@@ -178,61 +171,17 @@ fn tasks_of_user(uid: u32) -> u64 {
     total
 }
 
-/// Applies the confinement to a command that runs a Run's program.
-pub fn confine(
-    command: &mut Command,
-    dir: &Path,
-    confinement: &Confinement<'_>,
-) -> std::io::Result<()> {
-    let nproc = match confinement.identity {
-        Some(identity) => {
-            // The program's folder becomes its own, so it can write files
-            // there as the playground does, and nowhere we own.
-            std::os::unix::fs::chown(dir, Some(identity.uid), Some(identity.uid))?;
-            command.uid(identity.uid).gid(identity.uid);
-            confinement.max_processes
-        }
-        // SAFETY: getuid has no preconditions.
-        None => tasks_of_user(unsafe { libc::getuid() }) + confinement.max_processes,
-    };
-    let fsize = confinement.max_file_size;
-    // SAFETY: the closure runs between fork and exec and only calls
-    // setrlimit, which is async-signal-safe.
-    unsafe {
-        command.pre_exec(move || {
-            let limit = |resource, value: u64| {
-                let rlim = libc::rlimit {
-                    rlim_cur: value as libc::rlim_t,
-                    rlim_max: value as libc::rlim_t,
-                };
-                if libc::setrlimit(resource, &rlim) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            };
-            limit(libc::RLIMIT_NPROC, nproc)?;
-            limit(libc::RLIMIT_CORE, 0)?;
-            limit(libc::RLIMIT_FSIZE, fsize)?;
-            Ok(())
-        });
-    }
-    Ok(())
-}
-
-/// Runs `command` in a process group of its own, collecting at most
-/// `output_limit` bytes of stdout and stderr together, for at most
-/// `timeout`. Whatever happens, the process group is killed afterwards.
+/// Runs `command`, which must make a session (and so a process group) of
+/// its own as it starts (`book-playground-jail` does, see `jail.rs`),
+/// collecting at most `output_limit` bytes of stdout and stderr together,
+/// for at most `timeout`. Whatever happens, that process group is killed
+/// afterwards.
 pub async fn run(
     mut command: Command,
     timeout: Duration,
     output_limit: usize,
 ) -> std::io::Result<Finished> {
-    command
-        .process_group(0)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
     let mut child = command.spawn()?;
     let guard = GroupGuard(child.id());
     let mut out = child.stdout.take().expect("piped");

@@ -27,8 +27,9 @@ use crate::api::{
 };
 use crate::deps::{self, Deps};
 use crate::http;
+use crate::jail::{self, Jail, View};
 use crate::prebuilt::{self, Matched, Prebuilt};
-use crate::sandbox::{self, Confinement, Identity, Stopped};
+use crate::sandbox::{self, Identity, Stopped};
 use crate::sign_in::{self, SignIn};
 
 /// What the playground allows. The defaults are the ones `cargo xtask
@@ -79,7 +80,13 @@ pub struct Playground {
     options: Options,
     deps: Deps,
     rustc: PathBuf,
+    /// The toolchain rustc belongs to: all the compiler may read besides
+    /// the crates and the Run's folder.
+    sysroot: PathBuf,
     rustc_version: String,
+    /// The launcher every compile and program goes through, with the
+    /// protections this machine allows.
+    jail: Jail,
     /// Who may Run: made by [`Playground::router`], which knows the port.
     sign_in: std::sync::OnceLock<SignIn>,
     /// Removed with the playground.
@@ -185,7 +192,12 @@ impl Playground {
         let root = options.workspace_root.clone();
         let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         let deps = deps::build(&root, &cargo)?;
-        let (rustc, rustc_version) = find_rustc(&root)?;
+        let (rustc, sysroot, rustc_version) = find_rustc(&root)?;
+        let jail = Jail::probe(&deps.jail)?;
+        eprintln!("  playground: what confines each Run on this machine:");
+        for line in jail.report() {
+            eprintln!("    {line}");
+        }
         remove_stale_work_dirs(&std::env::temp_dir());
         // A random name (nothing to do with any secret), created anew (never
         // an existing folder or a symlink someone planted). Runs may execute
@@ -221,7 +233,9 @@ impl Playground {
             options,
             deps,
             rustc,
+            sysroot,
             rustc_version,
+            jail,
             sign_in: std::sync::OnceLock::new(),
             work_dir,
             waiting: AtomicUsize::new(0),
@@ -246,6 +260,11 @@ impl Playground {
         let set_cookie = sign_in.exchange(&secret)?.context("a secret just made is pending")?;
         let set_cookie = set_cookie.to_str().context("an ASCII cookie")?;
         Ok(set_cookie.split(';').next().unwrap_or_default().to_string())
+    }
+
+    /// The launcher that confines every Run, and what it can do here.
+    pub fn jail(&self) -> &Jail {
+        &self.jail
     }
 
     /// Runs compiling or running now, and Runs waiting for their turn.
@@ -370,10 +389,32 @@ impl Playground {
         // Messages then point at `src/main.rs:2:18`, as with Cargo (and on
         // play.rust-lang.org), not at a temporary folder.
         let source = Path::new("src").join("main.rs");
-        let binary = dir.join("playground");
         std::fs::create_dir(dir.join("src"))
             .and_then(|()| std::fs::write(dir.join(&source), &job.code))
             .map_err(|e| ApiError::internal(format!("writing the code: {e}")))?;
+        // As root, the compiler and the program run under a user id of
+        // their own (see `Identity`), whose folder the Run's becomes.
+        let identity = Identity::allocate();
+        if let Some(identity) = &identity {
+            chown_tree(dir, identity.uid)
+                .map_err(|e| ApiError::internal(format!("handing the Run's folder over: {e}")))?;
+        }
+        let reply = self.compile_and_run_as(job, dir, &source, identity.as_ref()).await;
+        // Kills whatever it left running under its user id, and waits until
+        // the kernel counts none of it (see `Identity`'s drop), before the
+        // reply: the next Run never meets this one's remains.
+        let _ = tokio::task::spawn_blocking(move || drop(identity)).await;
+        reply
+    }
+
+    async fn compile_and_run_as(
+        &self,
+        job: &Job,
+        dir: &Path,
+        source: &Path,
+        identity: Option<&Identity>,
+    ) -> Result<ExecuteResponse, ApiError> {
+        let binary = dir.join("playground");
 
         if let Some(matched) = self.find_prebuilt(job) {
             // Instant Run: the listing's own binary, copied (never linked:
@@ -400,14 +441,24 @@ impl Playground {
                 )));
             }
             self.prebuilt_runs.fetch_add(1, Ordering::SeqCst);
-            let mut reply = self.run_program(job, dir, &binary, String::new()).await?;
+            let mut reply = self.run_program(job, dir, &binary, String::new(), identity).await?;
             reply.stdout = matched.rewrite(&reply.stdout);
             reply.stderr = matched.rewrite(&reply.stderr);
             return Ok(reply);
         }
 
         self.compiles.fetch_add(1, Ordering::SeqCst);
-        let mut compile = tokio::process::Command::from(self.rustc_command(job, &source, &binary));
+        let bare = self.rustc_command(job, source, &binary);
+        let args: Vec<std::ffi::OsString> = bare.get_args().map(Into::into).collect();
+        let readable = &self.deps.search_dirs;
+        let view = View::Compiler { sysroot: &self.sysroot, readable, run_dir: dir };
+        let mut compile = tokio::process::Command::from(self.jail.command(
+            identity,
+            &view,
+            &jail::COMPILER,
+            &self.rustc,
+            &args,
+        ));
         compile.current_dir(dir);
         let compiled =
             sandbox::run(compile, self.options.compile_timeout, self.options.output_limit)
@@ -431,6 +482,11 @@ impl Playground {
                 stderr,
             });
         }
+        if let Some(note) =
+            jail::out_of_memory_note(compiled.status, &stderr, "the compiler", &jail::COMPILER)
+        {
+            stderr.push_str(&note);
+        }
         let compile_status =
             compiled.status.map(|s| s.to_string()).unwrap_or_else(|| "killed".into());
         if !compiled.status.is_some_and(|s| s.success()) {
@@ -450,7 +506,7 @@ impl Playground {
             });
         }
 
-        self.run_program(job, dir, &binary, stderr).await
+        self.run_program(job, dir, &binary, stderr, identity).await
     }
 
     /// The listing whose prebuilt binary may answer `job` (see prebuilt.rs):
@@ -470,12 +526,20 @@ impl Playground {
         dir: &Path,
         binary: &Path,
         mut stderr: String,
+        identity: Option<&Identity>,
     ) -> Result<ExecuteResponse, ApiError> {
-        let identity = Identity::allocate();
+        let view = View::Program { binary, run_dir: dir };
+        let limits = jail::Limits { processes: self.options.max_processes, ..jail::PROGRAM };
         let ran = {
             let mut attempt = 0;
             loop {
-                let mut program = tokio::process::Command::new(binary);
+                let mut program = tokio::process::Command::from(self.jail.command(
+                    identity,
+                    &view,
+                    &limits,
+                    binary,
+                    &[],
+                ));
                 program
                     .current_dir(dir)
                     .env_clear()
@@ -483,13 +547,6 @@ impl Playground {
                     .env("HOME", dir)
                     .env("LANG", "C.UTF-8")
                     .env("RUST_BACKTRACE", if job.backtrace { "1" } else { "0" });
-                let confinement = Confinement {
-                    identity: identity.as_ref(),
-                    max_processes: self.options.max_processes,
-                    max_file_size: 64 * 1024 * 1024,
-                };
-                sandbox::confine(&mut program, dir, &confinement)
-                    .map_err(|e| ApiError::internal(format!("confining the program: {e}")))?;
                 match sandbox::run(program, self.options.run_timeout, self.options.output_limit)
                     .await
                 {
@@ -508,11 +565,6 @@ impl Playground {
                 }
             }
         };
-        // Kills whatever it left running under its user id, and waits until
-        // the kernel counts none of it (see `Identity`'s drop), before the
-        // reply: the next Run never meets this one's remains.
-        let _ = tokio::task::spawn_blocking(move || drop(identity)).await;
-
         let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
         stderr.push_str(&String::from_utf8_lossy(&ran.stderr));
         let (success, exit_detail) = match ran.stopped {
@@ -535,6 +587,9 @@ impl Playground {
                 None => (false, "killed".to_string()),
             },
         };
+        if let Some(note) = jail::out_of_memory_note(ran.status, &stderr, "the program", &limits) {
+            stderr.push_str(&note);
+        }
         Ok(ExecuteResponse { success, exit_detail, stdout, stderr })
     }
 }
@@ -545,6 +600,20 @@ impl Drop for Decrement<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
+}
+
+/// Hands `dir` and what is in it over to `uid` (a Run's own user id).
+fn chown_tree(dir: &Path, uid: u32) -> std::io::Result<()> {
+    std::os::unix::fs::chown(dir, Some(uid), Some(uid))?;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            chown_tree(&path, uid)?;
+        } else {
+            std::os::unix::fs::lchown(&path, Some(uid), Some(uid))?;
+        }
+    }
+    Ok(())
 }
 
 /// A new folder in `parent` named `prefix` and random characters, with
@@ -582,7 +651,7 @@ fn remove_stale_work_dirs(temp: &Path) {
 
 /// The rustc that Cargo used for the workspace, called directly (no rustup
 /// proxy on the hot path), and its version.
-fn find_rustc(root: &Path) -> Result<(PathBuf, String)> {
+fn find_rustc(root: &Path) -> Result<(PathBuf, PathBuf, String)> {
     let proxy = PathBuf::from(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()));
     let sysroot = std::process::Command::new(&proxy)
         .current_dir(root)
@@ -600,7 +669,7 @@ fn find_rustc(root: &Path) -> Result<(PathBuf, String)> {
         .arg("--version")
         .output()
         .with_context(|| format!("running `{} --version`", rustc.display()))?;
-    Ok((rustc, String::from_utf8_lossy(&version.stdout).trim().to_string()))
+    Ok((rustc, sysroot, String::from_utf8_lossy(&version.stdout).trim().to_string()))
 }
 
 // ---------------------------------------------------------------- HTTP ----
@@ -940,9 +1009,15 @@ mod tests {
     fn playground() -> Arc<Playground> {
         Arc::new(Playground {
             options: Options::new("/nonexistent"),
-            deps: Deps { crates: Vec::new(), search_dirs: Vec::new() },
+            deps: Deps {
+                crates: Vec::new(),
+                search_dirs: Vec::new(),
+                jail: PathBuf::from("/nonexistent/jail"),
+            },
             rustc: PathBuf::from("/nonexistent/rustc"),
+            sysroot: PathBuf::from("/nonexistent"),
             rustc_version: "rustc 0.0.0".into(),
+            jail: Jail::unprobed(Path::new("/nonexistent/jail")),
             sign_in: std::sync::OnceLock::new(),
             work_dir: tempfile::tempdir().unwrap(),
             runs: Semaphore::new(1),

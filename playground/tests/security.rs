@@ -516,17 +516,27 @@ fn a_full_queue_turns_runs_away_with_a_503() {
     options.max_queued = 1;
     // The first Run holds its place until the third has been turned away:
     // it waits for a file the test writes then (not for a fixed time, which
-    // a busy machine could outlast before the third request is read).
+    // a busy machine could outlast before the third request is read). The
+    // Run's /tmp is its own: the test writes the file there through
+    // /proc/PID/root, PID being the copy of the program that carries a
+    // word of its own.
     options.run_timeout = Duration::from_secs(60);
     let server = start(options);
-    let release =
-        std::env::temp_dir().join(format!("book-playground-test-release-{}", std::process::id()));
-    let _ = std::fs::remove_file(&release);
-    let slow = format!(
-        "fn main() {{ while !std::path::Path::new({:?}).exists() {{ \
-         std::thread::sleep(std::time::Duration::from_millis(10)); }} println!(\"released\"); }}",
-        release.display().to_string()
-    );
+    let token = unique("queue-release");
+    let slow = r#"
+fn main() {
+    if std::env::args().nth(1).is_none() {
+        let me = std::env::current_exe().unwrap();
+        std::process::Command::new(me).arg("TOKEN").status().unwrap();
+        return;
+    }
+    while !std::path::Path::new("/tmp/release").exists() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    println!("released");
+}
+"#
+    .replace("TOKEN", &token);
     let body = serde_json::json!({"channel": "stable", "mode": "debug", "edition": "2024",
         "crateType": "bin", "tests": false, "code": slow})
     .to_string();
@@ -552,17 +562,32 @@ fn a_full_queue_turns_runs_away_with_a_503() {
         wait_for_load((1, 1)); // running, one waiting: the queue is full
         let third = post();
         let load = server.playground.load();
-        std::fs::write(&release, "").unwrap();
+        // The first Run's program, then the queued one's when it starts.
+        let mut released = Vec::new();
+        for _ in 0..2 {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let pid = loop {
+                let found = processes_with(&token);
+                let new = found.iter().map(|p| p.split(' ').next().unwrap().to_string());
+                if let Some(pid) = new.into_iter().find(|pid| !released.contains(pid)) {
+                    break pid;
+                }
+                assert!(Instant::now() < deadline, "Run {} never started", released.len() + 1);
+                std::thread::sleep(Duration::from_millis(5));
+            };
+            std::fs::write(format!("/proc/{pid}/root/tmp/release"), "").unwrap();
+            released.push(pid);
+        }
         (
             first.join().unwrap(),
             second.join().unwrap(),
             (third.0, format!("{} (load then: {load:?})", third.1)),
         )
     });
-    let _ = std::fs::remove_file(&release);
     assert_eq!(first.0, 200, "{first:?}");
     assert!(first.1.contains("released"), "{first:?}");
     assert_eq!(second.0, 200, "the queued Run ran when its turn came: {second:?}");
+    assert!(second.1.contains("released"), "{second:?}");
     assert_eq!(third.0, 503, "{third:?}");
     assert!(third.1.contains("the local playground is busy"), "{third:?}");
     server.assert_still_serving();
@@ -888,4 +913,227 @@ async fn main() {
         assert_eq!(reply["success"], true, "round {round}: the Run after a flood: {reply:#}");
         assert_eq!(reply["stdout"], "sum 28\n", "round {round}: {reply:#}");
     }
+}
+
+// ------------------------------------------------------------ the jail ----
+// What `book-playground-jail` (src/jail.rs) must hold, tried as a program
+// or a hostile listing would. These assume the namespaces are available
+// (the start-up report says whether they are); without them each fails,
+// as a machine without them is less safe.
+
+/// A word no other process on the machine has in its arguments.
+fn unique(what: &str) -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("{what}-{}-{nanos}", std::process::id())
+}
+
+/// Processes anywhere on the machine with `needle` in their arguments.
+fn processes_with(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(needle) {
+            found.push(format!("{} {cmdline}", entry.file_name().to_string_lossy()));
+        }
+    }
+    found
+}
+
+#[test]
+fn a_setsid_child_and_a_double_forked_daemon_are_gone_when_the_reply_arrives() {
+    let token = unique("jail-daemon");
+    // It starts a copy of itself in a session of its own (`setsid`), and a
+    // daemon the classic way (a shell that starts it in the background and
+    // exits, so it is nobody's child), waits until both run, and exits.
+    let code = r##"
+use std::process::Command;
+fn session() -> String {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    // pid (comm) state ppid pgrp session ...
+    stat.rsplit(')').next().unwrap().split_whitespace().nth(3).unwrap().to_string()
+}
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() > 1 {
+        // Written whole, then renamed into place: read whole or not at all.
+        std::fs::write(format!("/tmp/{}.new", args[1]), session()).unwrap();
+        std::fs::rename(format!("/tmp/{}.new", args[1]), format!("/tmp/{}", args[1])).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+        return;
+    }
+    let me = std::env::current_exe().unwrap();
+    Command::new("setsid").arg(&me).arg("setsid-TOKEN").spawn().unwrap();
+    Command::new("sh")
+        .arg("-c")
+        .arg(r#""$0" daemon-TOKEN </dev/null >/dev/null 2>&1 &"#)
+        .arg(&me)
+        .status()
+        .unwrap();
+    for name in ["setsid-TOKEN", "daemon-TOKEN"] {
+        let path = format!("/tmp/{name}");
+        // (Until it does: the Run's timeout bounds the wait.)
+        let theirs = loop {
+            match std::fs::read_to_string(&path) {
+                Ok(s) => break s,
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(1)),
+            }
+        };
+        println!("{} runs, session {}", name.split('-').next().unwrap(), if theirs == session() { "mine" } else { "its own" });
+    }
+}
+"##
+    .replace("TOKEN", &token);
+    let reply = server().execute(&code);
+    assert_eq!(reply["success"], true, "{reply:#}");
+    assert_eq!(
+        reply["stdout"], "setsid runs, session its own\ndaemon runs, session mine\n",
+        "{reply:#}"
+    );
+    // The reply comes after the Run's PID namespace is gone: nothing waits.
+    let left = processes_with(&token);
+    assert!(left.is_empty(), "still running after the reply: {left:?}\n{reply:#}");
+}
+
+#[test]
+fn a_4_gib_allocation_is_refused_and_the_reply_says_so() {
+    let code = r#"
+fn main() {
+    let mut v: Vec<u8> = Vec::new();
+    match v.try_reserve(4 << 30) {
+        Ok(()) => println!("try_reserve(4 GiB): granted"),
+        Err(_) => println!("try_reserve(4 GiB): refused"),
+    }
+    let v = vec![1u8; 4 << 30];
+    println!("vec![1; 4 GiB]: granted, {}", v[v.len() - 1]);
+}
+"#;
+    let reply = server().execute(code);
+    assert_eq!(reply["success"], false, "{reply:#}");
+    assert_eq!(reply["stdout"], "try_reserve(4 GiB): refused\n", "{reply:#}");
+    assert_eq!(reply["exitDetail"], "signal: 6 (SIGABRT)", "{reply:#}");
+    let stderr = reply["stderr"].as_str().unwrap();
+    assert!(stderr.contains("memory allocation of 4294967296 bytes failed\n"), "{reply:#}");
+    assert!(
+        stderr.contains(
+            "\nerror: the program ran out of memory: the local playground gives it 3072 MiB of address space\n"
+        ),
+        "{reply:#}"
+    );
+    server().assert_still_serving();
+}
+
+#[test]
+fn filling_tmp_is_refused_when_the_box_is_full_and_leaves_nothing() {
+    let token = unique("jail-fill");
+    // 1 GB in files of 64 KiB, or until refused.
+    let code = r#"
+fn main() {
+    let chunk = vec![7u8; 64 * 1024];
+    for i in 0..16384 {
+        if let Err(e) = std::fs::write(format!("/tmp/TOKEN-{i}"), &chunk) {
+            println!("refused after {} KiB: {e}", i * 64);
+            return;
+        }
+    }
+    println!("wrote 1 GiB");
+}
+"#
+    .replace("TOKEN", &token);
+    let reply = server().execute(&code);
+    assert_eq!(reply["success"], true, "{reply:#}");
+    let stdout = reply["stdout"].as_str().unwrap();
+    let kib: u64 = stdout
+        .strip_prefix("refused after ")
+        .and_then(|rest| rest.strip_suffix(" KiB: No space left on device (os error 28)\n"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("not refused for a full /tmp:\n{reply:#}"));
+    assert!(kib <= 64 * 1024, "{kib} KiB written, more than the box's 64 MiB:\n{reply:#}");
+    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(&token))
+        .collect();
+    assert!(left.is_empty(), "files in the host's temporary folder: {left:?}");
+    server().assert_still_serving();
+}
+
+#[test]
+fn a_run_reaches_only_its_own_loopback() {
+    // A service of the machine, on the host's loopback.
+    let host = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    host.set_nonblocking(true).unwrap();
+    let port = host.local_addr().unwrap().port();
+    let code = r#"
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+fn main() {
+    match TcpStream::connect("127.0.0.1:PORT") {
+        Ok(_) => println!("host's port PORT: connected"),
+        Err(e) => println!("host's port PORT: {e}"),
+    }
+    let own = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = own.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut peer, _) = own.accept().unwrap();
+        let mut text = String::new();
+        peer.read_to_string(&mut text).unwrap();
+        text
+    });
+    TcpStream::connect(addr).unwrap().write_all(b"hello").unwrap();
+    println!("own loopback: {}", server.join().unwrap());
+}
+"#
+    .replace("PORT", &port.to_string());
+    let reply = server().execute(&code);
+    assert_eq!(reply["success"], true, "{reply:#}");
+    assert_eq!(
+        reply["stdout"],
+        format!("host's port {port}: Connection refused (os error 111)\nown loopback: hello\n"),
+        "{reply:#}"
+    );
+    match host.accept() {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => panic!("the host's listener saw {other:?}\n{reply:#}"),
+    }
+}
+
+#[test]
+fn the_compiler_reads_no_file_outside_the_run() {
+    // A secret of the machine, readable by the server's user.
+    let secrets = tempfile::tempdir().unwrap();
+    let secret = unique("jail-secret");
+    let path = secrets.path().join("secret.txt");
+    std::fs::write(&path, &secret).unwrap();
+    let attempts = [
+        format!("static S: &str = include_str!({:?}); fn main() {{ println!(\"{{S}}\"); }}", path),
+        format!("#[path = {:?}] mod m; fn main() {{}}", path),
+        "#[path = \"/etc/shadow\"] mod m; fn main() {}".to_string(),
+        "static S: &[u8] = include_bytes!(\"/root/.bashrc\"); fn main() {}".to_string(),
+    ];
+    for code in attempts {
+        let reply = server().execute(&code);
+        assert_eq!(reply["success"], false, "{code}\n{reply:#}");
+        let stderr = reply["stderr"].as_str().unwrap();
+        assert!(stderr.contains("No such file or directory (os error 2)"), "{code}\n{reply:#}");
+        assert!(!stderr.contains(&secret) && reply["stdout"] == "", "{code}\n{reply:#}");
+    }
+    server().assert_still_serving();
+}
+
+#[test]
+fn including_dev_zero_is_stopped_at_the_compilers_memory_cap() {
+    let reply = server().execute("static Z: &[u8] = include_bytes!(\"/dev/zero\"); fn main() {}");
+    assert_eq!(reply["success"], false, "{reply:#}");
+    let stderr = reply["stderr"].as_str().unwrap();
+    assert!(stderr.contains("error: couldn't read `/dev/zero`: out of memory\n"), "{reply:#}");
+    assert!(
+        stderr.contains(
+            "\nerror: the compiler ran out of memory: the local playground gives it 3072 MiB of address space\n"
+        ),
+        "{reply:#}"
+    );
+    server().assert_still_serving();
 }
