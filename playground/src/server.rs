@@ -530,41 +530,21 @@ impl Playground {
     ) -> Result<ExecuteResponse, ApiError> {
         let view = View::Program { binary, run_dir: dir };
         let limits = jail::Limits { processes: self.options.max_processes, ..jail::PROGRAM };
-        let ran = {
-            let mut attempt = 0;
-            loop {
-                let mut program = tokio::process::Command::from(self.jail.command(
-                    identity,
-                    &view,
-                    &limits,
-                    binary,
-                    &[],
-                ));
-                program
-                    .current_dir(dir)
-                    .env_clear()
-                    .env("PATH", "/usr/local/bin:/usr/bin:/bin")
-                    .env("HOME", dir)
-                    .env("LANG", "C.UTF-8")
-                    .env("RUST_BACKTRACE", if job.backtrace { "1" } else { "0" });
-                match sandbox::run(program, self.options.run_timeout, self.options.output_limit)
-                    .await
-                {
-                    Ok(ran) => break ran,
-                    // A binary just written is "busy" while a process that
-                    // inherited a descriptor of it for writing has not yet
-                    // exec'd or exited (instant Run copies with `cp`, so this
-                    // should not happen; kept as a safety net).
-                    Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && attempt < 50 => {
-                        attempt += 1;
-                        tokio::time::sleep(Duration::from_millis(2)).await;
-                    }
-                    Err(e) => {
-                        return Err(ApiError::internal(format!("starting the program: {e}")));
-                    }
-                }
-            }
-        };
+        // The server spawns the launcher, never the binary itself, so a
+        // binary still "busy" (ETXTBSY) would fail inside the launcher, not
+        // here; instant Run copies with `cp`, which has exited by then.
+        let mut program =
+            tokio::process::Command::from(self.jail.command(identity, &view, &limits, binary, &[]));
+        program
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .env("HOME", dir)
+            .env("LANG", "C.UTF-8")
+            .env("RUST_BACKTRACE", if job.backtrace { "1" } else { "0" });
+        let ran = sandbox::run(program, self.options.run_timeout, self.options.output_limit)
+            .await
+            .map_err(|e| ApiError::internal(format!("starting the program: {e}")))?;
         let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
         stderr.push_str(&String::from_utf8_lossy(&ran.stderr));
         let (success, exit_detail) = match ran.stopped {
