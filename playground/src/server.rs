@@ -50,6 +50,11 @@ pub struct Options {
     pub max_queued: usize,
     /// The largest request body.
     pub body_limit: usize,
+    /// How long a request body may take to arrive, whole. (The head has
+    /// the accept loop's header timeout; a client that trickles a body
+    /// would otherwise hold its connection, which is never evicted while
+    /// a request is being handled.)
+    pub body_timeout: Duration,
     /// Processes (and threads) a program may have at once.
     pub max_processes: u64,
     /// Where the workspace's build put the listings' binaries, for instant
@@ -68,6 +73,7 @@ impl Options {
             max_concurrent: cores.clamp(1, 8),
             max_queued: 16,
             body_limit: 512 * 1024,
+            body_timeout: Duration::from_secs(10),
             max_processes: 512,
             target_dir: None,
         }
@@ -820,13 +826,15 @@ fn routes() -> Vec<Route> {
     ]
 }
 
-/// Reads a JSON body of at most `limit` bytes. A larger body is read to its
-/// end (up to a hard cap) before the reply, so that the client, still
-/// sending, gets the reply rather than a reset connection.
+/// Reads a JSON body of at most `limit` bytes, arriving whole within
+/// `timeout`. A larger body is read to its end (up to a hard cap) before
+/// the reply, so that the client, still sending, gets the reply rather
+/// than a reset connection.
 async fn read_json<T: DeserializeOwned>(
     body: Body,
     headers: &HeaderMap,
     limit: usize,
+    timeout: Duration,
 ) -> Result<T, ApiError> {
     const DRAIN_CAP: usize = 64 * 1024 * 1024;
     let too_large = |size: usize| {
@@ -846,19 +854,31 @@ async fn read_json<T: DeserializeOwned>(
     {
         return Err(too_large(size));
     }
-    let mut stream = body.into_data_stream();
-    let mut bytes = Vec::new();
-    let mut total = 0usize;
-    while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("reading the request body: {e}")))?;
-        total += chunk.len();
-        if total <= limit {
-            bytes.extend_from_slice(&chunk);
-        } else if total > DRAIN_CAP {
-            break;
+    let reading = async {
+        let mut stream = body.into_data_stream();
+        let mut bytes = Vec::new();
+        let mut total = 0usize;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk
+                .map_err(|e| ApiError::bad_request(format!("reading the request body: {e}")))?;
+            total += chunk.len();
+            if total <= limit {
+                bytes.extend_from_slice(&chunk);
+            } else if total > DRAIN_CAP {
+                break;
+            }
         }
-    }
+        Ok((bytes, total))
+    };
+    let (bytes, total) = tokio::time::timeout(timeout, reading).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the request body did not arrive within {} s; the local playground waits no longer",
+                timeout.as_secs_f64()
+            ),
+        )
+    })??;
     if total > limit {
         return Err(too_large(total));
     }
@@ -879,7 +899,9 @@ async fn run_request<R: DeserializeOwned>(
     let authorized = parts.extensions.get::<Authorized>().cloned().ok_or_else(|| {
         ApiError::internal("this route runs code but was mounted without the session check")
     })?;
-    let request: R = read_json(body, &parts.headers, playground.options.body_limit).await?;
+    let options = &playground.options;
+    let request: R =
+        read_json(body, &parts.headers, options.body_limit, options.body_timeout).await?;
     playground.run(to_job(request)?, &authorized).await
 }
 

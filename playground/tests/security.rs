@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use book_playground::client;
-use common::{Server, start, test_options};
+use common::{Server, start, test_options, unprivileged};
+use std::path::PathBuf;
 
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
@@ -734,6 +735,35 @@ fn a_slowloris_client_is_cut_off_at_the_header_timeout() {
 }
 
 #[test]
+fn a_body_that_trickles_is_cut_off_at_the_body_timeout() {
+    use std::io::{Read as _, Write as _};
+    let mut options = test_options();
+    options.body_timeout = Duration::from_secs(1);
+    let server = start(options);
+    // A signed-in client announces 1,000 bytes of body and sends 10.
+    let head = format!(
+        "POST /execute HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n\
+         Sec-Fetch-Site: same-origin\r\nCookie: {cookie}\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"code\": ",
+        addr = server.addr,
+        cookie = server.cookie,
+    );
+    let mut socket = std::net::TcpStream::connect(server.addr).unwrap();
+    socket.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let started = Instant::now();
+    socket.write_all(head.as_bytes()).unwrap();
+    let mut reply = Vec::new();
+    let read = socket.read_to_end(&mut reply);
+    let took = started.elapsed();
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(read.is_ok(), "no reply and no close within 30 s ({read:?}), got so far:\n{reply}");
+    assert!(reply.starts_with("HTTP/1.1 408 "), "after {took:?}:\n{reply}");
+    assert!(reply.contains("did not arrive within 1 s"), "{reply}");
+    assert!(took >= Duration::from_secs(1), "cut off after {took:?}, before the 1 s timeout");
+    server.assert_still_serving();
+}
+
+#[test]
 fn static_files_get_the_host_check_and_anti_framing_headers() {
     let page = server().get("/index.html", &[]);
     assert_eq!(page.status, 200, "{}", page.text());
@@ -876,6 +906,81 @@ fn a_planted_snapshot_folder_or_symlink_is_not_used() {
     assert_eq!(std::fs::read_dir(&planted_dir).unwrap().count(), 0);
     std::fs::remove_file(&planted_link).unwrap();
     std::fs::remove_dir(&planted_dir).unwrap();
+}
+
+// ------------------------------------------------- as a reader's user ----
+
+/// Every test in this file again, with the playground run by a user who is
+/// not root, as on a reader's laptop (CI runs as root, and a root server
+/// gives each Run a user id of its own, which hides what an unprivileged
+/// server must hold by other means: `setsid` children, the process limit,
+/// the user namespace of the jail). See `common/unprivileged.rs`.
+#[test]
+fn every_test_here_passes_for_a_playground_that_is_not_root() {
+    if let Some(uid) = std::env::var_os(unprivileged::RERUN) {
+        // This is the rerun: prove it runs as the dedicated user, with no
+        // capabilities, before its other tests count.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let field = |name: &str| {
+            status.lines().find_map(|l| l.strip_prefix(name)).unwrap_or("").trim().to_string()
+        };
+        let uid = uid.to_string_lossy().into_owned();
+        assert_eq!(field("Uid:"), [uid.as_str(); 4].join("\t"), "{status}");
+        assert_eq!(field("Gid:"), [uid.as_str(); 4].join("\t"), "{status}");
+        assert_eq!(field("CapEff:"), "0000000000000000", "{status}");
+        assert_eq!(field("CapPrm:"), "0000000000000000", "{status}");
+        return;
+    }
+    if !is_root() {
+        eprintln!(
+            "not rerun as a dedicated user: this run is already not root, so the other \
+             tests here are the unprivileged run"
+        );
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let listed = std::process::Command::new(&exe).args(["--list", "--format", "terse"]).output();
+    let listed = String::from_utf8(listed.expect("listing the tests").stdout).unwrap();
+    let tests = listed.lines().filter(|l| l.ends_with(": test")).count();
+    assert!(tests > 20, "too few tests listed:\n{listed}");
+
+    // What the playground reads or writes: the workspace (its target/
+    // holds the prebuilt crates and this executable), cargo's home and the
+    // toolchain.
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/root".into()));
+    let env_or =
+        |name: &str, default: PathBuf| std::env::var_os(name).map(PathBuf::from).unwrap_or(default);
+    let sysroot = std::process::Command::new(std::env::var_os("RUSTC").unwrap_or("rustc".into()))
+        .args(["--print", "sysroot"])
+        .output()
+        .expect("running rustc --print sysroot");
+    let mut needed = vec![
+        common::workspace_root(),
+        exe.parent().unwrap().to_path_buf(),
+        env_or("CARGO_HOME", home.join(".cargo")),
+        env_or("RUSTUP_HOME", home.join(".rustup")),
+        PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim()),
+    ];
+    needed.extend(std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from));
+    needed.extend(std::env::var_os("CARGO").map(PathBuf::from));
+
+    // One test at a time: the rerun shares the machine with this run's
+    // other tests.
+    let rerun = unprivileged::rerun_this_executable(
+        &["--test-threads", "1"],
+        &needed,
+        Duration::from_secs(600),
+    );
+    let stdout = String::from_utf8_lossy(&rerun.output.stdout);
+    let stderr = String::from_utf8_lossy(&rerun.output.stderr);
+    let said = format!(
+        "the rerun as uid {} (with {:?} mapped to it) {}:\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        rerun.uid, rerun.mapped, rerun.output.status
+    );
+    assert!(rerun.output.status.success(), "{said}");
+    let summary = format!("test result: ok. {tests} passed; 0 failed; 0 ignored;");
+    assert!(stdout.contains(&summary), "expected `{summary}`, all {tests} tests run: {said}");
+    eprintln!("rerun as uid {} with {:?} mapped to it: {summary}", rerun.uid, rerun.mapped);
 }
 
 // ----------------------------------------------------- process floods ----
