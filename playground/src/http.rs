@@ -1,5 +1,5 @@
 //! The HTTP server around the book and the playground: connection hygiene
-//! (a header timeout, a cap on open connections) and the checks every
+//! (header and write timeouts, a cap on open connections) and the checks every
 //! response gets (its own Host only, no framing).
 //!
 //! - [`site`] wraps the whole app, static files included: a request must
@@ -13,13 +13,19 @@
 //!   handling a request (idle, or still sending its head), so neither
 //!   1,000 idle sockets nor a slowloris client exhausts file descriptors
 //!   or locks readers out; when every open connection is handling a
-//!   request, the new one is closed at once.
+//!   request, the new one is closed at once. Since one handling a request
+//!   is never evicted, its writes may stall at most
+//!   [`Limits::write_timeout`]: a client that stops reading a reply is
+//!   cut off then.
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use anyhow::{Result, bail};
@@ -30,6 +36,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower::ServiceExt as _;
@@ -45,13 +52,20 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// Open connections at most.
     pub max_connections: usize,
+    /// How long a write may wait for the client to read: a client that
+    /// stops reading a reply is cut off after it.
+    pub write_timeout: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
         // 256 sockets stay well under the usual 1,024 file descriptors,
         // with room for the Runs' pipes.
-        Limits { header_timeout: Duration::from_secs(10), max_connections: 256 }
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            max_connections: 256,
+            write_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -149,7 +163,10 @@ impl Server {
                 let connection = hyper::server::conn::http1::Builder::new()
                     .timer(TokioTimer::new())
                     .header_read_timeout(server.limits.header_timeout)
-                    .serve_connection(TokioIo::new(stream), service);
+                    .serve_connection(
+                        TokioIo::new(WriteTimeout::new(stream, server.limits.write_timeout)),
+                        service,
+                    );
                 tokio::select! {
                     _ = connection => {}
                     () = evict.notified() => {}
@@ -217,6 +234,86 @@ impl Busy {
 impl Drop for Busy {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A connection whose writes may wait at most `limit` for the client to
+/// make room (read): hyper has a timeout for reading a request's head but
+/// none for writing a reply.
+struct WriteTimeout<S> {
+    inner: S,
+    limit: Duration,
+    /// Started when a write first found no room; reset by any progress.
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> WriteTimeout<S> {
+    fn new(inner: S, limit: Duration) -> WriteTimeout<S> {
+        WriteTimeout { inner, limit, stalled: None }
+    }
+
+    /// `polled`, unless writing has waited `limit` with no progress.
+    fn check<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if polled.is_ready() {
+            self.stalled = None;
+            return polled;
+        }
+        let limit = self.limit;
+        let stalled = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("the client read nothing of the reply for {limit:?}"),
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for WriteTimeout<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for WriteTimeout<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.check(cx, polled)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.check(cx, polled)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let polled = Pin::new(&mut self.inner).poll_flush(cx);
+        self.check(cx, polled)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 

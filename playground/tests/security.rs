@@ -764,6 +764,53 @@ fn a_body_that_trickles_is_cut_off_at_the_body_timeout() {
 }
 
 #[test]
+fn a_client_that_stops_reading_is_cut_off_at_the_write_timeout() {
+    use std::io::{Read as _, Write as _};
+    let limits = book_playground::http::Limits {
+        write_timeout: Duration::from_secs(1),
+        ..book_playground::http::Limits::default()
+    };
+    let server = common::start_with(test_options(), limits);
+    // A reply far larger than the sockets' buffers, so the server's writes
+    // wait for a reader.
+    let size = 64 << 20;
+    std::fs::write(server.static_dir.path().join("big.bin"), vec![b'x'; size]).unwrap();
+    let mut socket = std::net::TcpStream::connect(server.addr).unwrap();
+    let started = Instant::now();
+    write!(socket, "GET /big.bin HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
+    // The reply's first bytes show the connection was taken and is
+    // replying; then the client reads nothing more until the server has
+    // closed the connection.
+    let mut received = vec![0; 100];
+    socket.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    socket.read_exact(&mut received).expect("the reply's first 100 bytes");
+    assert!(
+        received.starts_with(b"HTTP/1.1 200 "),
+        "the reply began: {:?}",
+        String::from_utf8_lossy(&received)
+    );
+    let deadline = started + Duration::from_secs(60);
+    while server.http.stats().open > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the connection is still open 60 s after its client stopped reading: {:?}",
+            server.http.stats()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let took = started.elapsed();
+    assert!(took >= Duration::from_secs(1), "closed after {took:?}, before the 1 s write timeout");
+    // What the sockets' buffers held arrives, then the end: never the whole.
+    let ended = socket.read_to_end(&mut received);
+    assert!(
+        received.len() < size,
+        "all {} bytes arrived although the connection was cut ({ended:?})",
+        received.len()
+    );
+    server.assert_still_serving();
+}
+
+#[test]
 fn static_files_get_the_host_check_and_anti_framing_headers() {
     let page = server().get("/index.html", &[]);
     assert_eq!(page.status, 200, "{}", page.text());
