@@ -45,6 +45,31 @@ struct Sample {
     bare: Duration,
 }
 
+/// `iterations` rounds of timing `run` and its reference (`bare`) on each
+/// item: the samples, per item. Which goes first alternates, so neither
+/// always finds a warmer cache.
+fn sample_alternately<T>(
+    items: &[T],
+    iterations: usize,
+    run: impl Fn(&T) -> Result<Duration>,
+    bare: impl Fn(&T) -> Result<Duration>,
+) -> Result<Vec<Vec<Sample>>> {
+    let mut samples: Vec<Vec<Sample>> = items.iter().map(|_| Vec::new()).collect();
+    for i in 0..iterations {
+        for (item, samples) in items.iter().zip(&mut samples) {
+            let sample = if i % 2 == 0 {
+                let run = run(item)?;
+                Sample { run, bare: bare(item)? }
+            } else {
+                let bare = bare(item)?;
+                Sample { run: run(item)?, bare }
+            };
+            samples.push(sample);
+        }
+    }
+    Ok(samples)
+}
+
 pub fn bench(root: &Path, iterations: usize) -> Result<()> {
     ensure!(iterations >= 1, "--iterations must be at least 1");
     let mut programs = Vec::new();
@@ -70,9 +95,12 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let addr = listener.local_addr()?;
-    let router = playground.router(addr)?;
+    // As `cargo xtask serve` serves it: the site's checks and the accept
+    // loop with its limits, so their cost is in the figures.
+    let site = book_playground::http::site(addr, playground.router(addr)?)?;
     let cookie = playground.sign_in_cookie()?;
-    runtime.spawn(async move { axum::serve(listener, router).await });
+    let server = book_playground::http::Server::new(book_playground::http::Limits::default());
+    runtime.spawn(server.serve(listener, site, std::future::pending()));
 
     let scratch_dir = crate::files::temp_dir("book-playground-bench-")?;
     let scratch = scratch_dir.path().to_path_buf();
@@ -135,21 +163,9 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
         "listing", "Run p50", "Run p95", "rustc p50", "rustc p95", "ratio"
     );
     let mut all: Vec<Sample> = Vec::new();
-    let mut per_listing: Vec<(String, Vec<Sample>)> =
-        programs.iter().map(|(n, _)| (n.clone(), Vec::new())).collect();
-    for i in 0..iterations {
-        for (index, (_, code)) in programs.iter().enumerate() {
-            // Alternate which goes first, so neither always finds a warmer cache.
-            let (run_took, bare_took) = if i % 2 == 0 {
-                let r = run(code)?;
-                (r, bare(code)?)
-            } else {
-                let b = bare(code)?;
-                (run(code)?, b)
-            };
-            per_listing[index].1.push(Sample { run: run_took, bare: bare_took });
-        }
-    }
+    let samples = sample_alternately(&programs, iterations, |p| run(&p.1), |p| bare(&p.1))?;
+    let per_listing: Vec<(String, Vec<Sample>)> =
+        programs.iter().map(|(n, _)| n.clone()).zip(samples).collect();
     for (name, samples) in &per_listing {
         let runs: Vec<Duration> = samples.iter().map(|s| s.run).collect();
         let bares: Vec<Duration> = samples.iter().map(|s| s.bare).collect();
@@ -254,20 +270,11 @@ pub fn bench(root: &Path, iterations: usize) -> Result<()> {
         own(binary)?;
     }
     let before = playground.run_counts();
-    let mut per_listing: Vec<(String, Vec<Sample>)> =
-        unedited.iter().map(|(n, _)| (n.clone(), Vec::new())).collect();
-    for i in 0..iterations {
-        for (index, ((_, code), binary)) in unedited.iter().zip(&binaries).enumerate() {
-            let (run_took, own_took) = if i % 2 == 0 {
-                let r = run(code)?;
-                (r, own(binary)?)
-            } else {
-                let o = own(binary)?;
-                (run(code)?, o)
-            };
-            per_listing[index].1.push(Sample { run: run_took, bare: own_took });
-        }
-    }
+    let pairs: Vec<_> = unedited.iter().zip(&binaries).collect();
+    let samples =
+        sample_alternately(&pairs, iterations, |((_, code), _)| run(code), |(_, b)| own(b))?;
+    let per_listing: Vec<(String, Vec<Sample>)> =
+        unedited.iter().map(|(n, _)| n.clone()).zip(samples).collect();
     let after = playground.run_counts();
     let unedited_runs = iterations * unedited.len();
     ensure!(
