@@ -62,6 +62,10 @@ enum Command {
         /// Verify only these listings (the quick loop while writing one);
         /// the book-wide checks still run.
         packages: Vec<String>,
+        /// Run every check, even the slow ones that passed before on exactly
+        /// the same inputs (which are otherwise not run again, and say so).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Run the whole `cargo xtask test` N times in a row, tally which checks
     /// failed how often, and keep each failing run's log under
@@ -151,7 +155,10 @@ fn main() -> ExitCode {
         Command::Serve { port, snapshot, open } => serve::serve(&root, port, snapshot, open),
         Command::Pdf { out } => pdf::pdf(&root, out),
         Command::Watch { exercise, runs } => watch::watch(&root, &exercise, runs),
-        Command::Test { packages } => run::test(&root, &packages),
+        Command::Test { packages, no_cache } => {
+            let passes = if no_cache { run::Passes::RunAll } else { run::Passes::Reuse };
+            run::test(&root, &packages, passes)
+        }
         Command::Bless { packages, charts_only: false } => run::bless(&root, &packages),
         Command::Bless { packages, charts_only: true } => xtask::chart::redraw(&root, &packages),
         Command::Soak { runs, offline, load, timeout } => soak::soak(

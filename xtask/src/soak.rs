@@ -382,7 +382,8 @@ fn run_once(
     command
         .arg("--root")
         .arg(root)
-        .arg("test")
+        // Every run runs every check: a reused pass would soak nothing.
+        .args(["test", "--no-cache"])
         .stdin(Stdio::null())
         .stdout(file.try_clone()?)
         .stderr(file)

@@ -17,6 +17,40 @@ fn a_correct_book_passes() {
     assert!(outcome.stdout.contains(", 0 failed"), "{}", outcome.stdout);
 }
 
+/// A pass is reused only on exactly the same inputs: a second run of an
+/// unchanged book does not run `outputs` again, and says so; an edited
+/// expected output runs it again, and it fails; `--no-cache` runs it.
+#[test]
+fn a_pass_is_reused_only_on_unchanged_inputs() {
+    let reused = "outputs   not run again, passed ";
+    let root = Fixture::tiny_book("reused").write();
+    // No records from an earlier run of this test.
+    let _ = std::fs::remove_dir_all(root.join("target/xtask-cache"));
+
+    let first = harness::xtask_test_reusing_passes(&root);
+    harness::succeeds(&first);
+    assert!(first.stdout.contains("outputs   2 compared"), "{}", first.stdout);
+    assert!(!first.stdout.contains("not run again"), "{}", first.stdout);
+
+    let second = harness::xtask_test_reusing_passes(&root);
+    harness::succeeds(&second);
+    assert!(second.stdout.contains(reused), "{}", second.stdout);
+    assert!(second.stdout.contains("on the same inputs: 2 compared"), "{}", second.stdout);
+    assert!(second.stdout.contains("`cargo xtask test --no-cache` runs them"), "{}", second.stdout);
+    assert!(second.stdout.contains("errors    2 compared"), "quick checks run: {}", second.stdout);
+
+    let all = harness::xtask(&root, &["test"]);
+    harness::succeeds(&all);
+    assert!(all.stdout.contains("outputs   2 compared"), "--no-cache: {}", all.stdout);
+
+    let edited = Fixture::tiny_book("reused")
+        .replace("listings/ch01/hello/output.txt", "from the fixture", "from a fixture")
+        .write();
+    let third = harness::xtask_test_reusing_passes(&edited);
+    third.fails_with(&["listings/ch01/hello/output.txt:", "differs from what the book shows"]);
+    assert!(!third.stdout.contains(reused), "{}", third.stdout);
+}
+
 #[test]
 fn an_include_of_a_missing_anchor_is_named_with_its_line() {
     Fixture::tiny_book("missing-anchor")

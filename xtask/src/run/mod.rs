@@ -10,9 +10,14 @@
 //! check reports in one shape ([`outcome::Outcome`]), and the run ends with
 //! every problem, a summary line per check in the order they are declared
 //! here, and `xtask: N passed, M failed`.
+//!
+//! The slowest checks ([`REUSABLE`]) are not run again when they passed
+//! before on exactly the same inputs (`cache.rs` says what those are), and
+//! their summary lines say so; `--no-cache`, and CI, run them every time.
 
 mod bless;
 mod build;
+pub mod cache;
 pub mod outcome;
 mod verify;
 
@@ -46,6 +51,16 @@ pub struct Context<'a> {
     /// The workspace build: test executables, or why there are none.
     executables: Option<Executables>,
     compiled: HashMap<String, Compiled>,
+    /// Where earlier passes are looked up and recorded, with this run's
+    /// fingerprint; none when passes are not reused.
+    reuse: Option<Reuse>,
+}
+
+/// This run's inputs, and the records of earlier passes.
+struct Reuse {
+    fingerprint: cache::Fingerprint,
+    executables: usize,
+    records: cache::Records,
 }
 
 /// What a lane's checks hand on to the next check in the same lane.
@@ -110,6 +125,19 @@ pub const LANES: &[&[(&str, Then)]] = &[
     &[("browser", |cx, _| cx.partial().map_or_else(|| Ok(browser::run(cx.root)), Ok))],
 ];
 
+/// The checks whose pass is reused on the same inputs: the slow ones, whose
+/// result depends only on what the fingerprint covers (`cache.rs`). The
+/// quick checks, and the build, run every time.
+pub const REUSABLE: &[&str] = &["outputs", "tools", "pdf", "browser"];
+
+/// Whether `cargo xtask test` may reuse earlier passes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Passes {
+    Reuse,
+    /// `--no-cache`: run every check.
+    RunAll,
+}
+
 /// Every check's name, in the order the summary lists them.
 pub fn check_names() -> impl Iterator<Item = &'static str> {
     FIRST
@@ -121,7 +149,7 @@ pub fn check_names() -> impl Iterator<Item = &'static str> {
 /// `cargo xtask test [package...]`. With names, only those listings are
 /// built and verified (the quick loop while writing one); every book-wide
 /// check still runs, and the summary says what was left out.
-pub fn test(root: &Path, only: &[String]) -> Result<()> {
+pub fn test(root: &Path, only: &[String], passes: Passes) -> Result<()> {
     let started = Instant::now();
     let (listings, declared) = listings::discover(root)?;
     let selected = select(&listings, only)?;
@@ -133,6 +161,7 @@ pub fn test(root: &Path, only: &[String]) -> Result<()> {
         selected,
         executables: None,
         compiled: HashMap::new(),
+        reuse: None,
     };
     let mut outcomes = Vec::new();
     for (name, check) in FIRST {
@@ -140,6 +169,7 @@ pub fn test(root: &Path, only: &[String]) -> Result<()> {
         let (report, time) = timed(|| check(&mut cx));
         outcomes.push(Outcome::new(name, report, time));
     }
+    cx.reuse = reuse(&cx, passes);
     let cx = &cx;
     let lanes: Vec<Vec<Outcome>> = std::thread::scope(|scope| {
         let running: Vec<_> = LANES
@@ -150,7 +180,8 @@ pub fn test(root: &Path, only: &[String]) -> Result<()> {
                     let mut outcomes = Vec::new();
                     for (name, check) in *lane {
                         eprintln!("{name} ...");
-                        let (report, time) = timed(|| check(cx, &mut state));
+                        let (report, time) =
+                            timed(|| run_or_reuse(cx, name, || check(cx, &mut state)));
                         eprintln!("{name} done ({:.1} s)", time.as_secs_f64());
                         outcomes.push(Outcome::new(name, report, time));
                     }
@@ -189,6 +220,18 @@ pub fn test(root: &Path, only: &[String]) -> Result<()> {
     for outcome in &outcomes {
         println!("  {}", outcome.line());
     }
+    let reused: Vec<&str> = outcomes.iter().filter(|o| o.reused).map(|o| o.name).collect();
+    if let (false, Some(reuse)) = (reused.is_empty(), &cx.reuse) {
+        println!(
+            "xtask: {} not run again: each passed before on these same inputs (fingerprint {} of \
+             {} files, {} executables, the toolchain and the machine); \
+             `cargo xtask test --no-cache` runs them",
+            reused.join(", "),
+            reuse.fingerprint.short(),
+            reuse.fingerprint.files,
+            reuse.executables,
+        );
+    }
     let failed = outcomes.iter().filter(|o| !o.passed()).count();
     let passed = outcomes.iter().filter(|o| o.passed() && !o.skipped).count();
     // The plain closing line CI reads.
@@ -197,6 +240,66 @@ pub fn test(root: &Path, only: &[String]) -> Result<()> {
         bail!("{} problem(s), listed above", problems.len());
     }
     Ok(())
+}
+
+/// Whether this run reuses passes, and its fingerprint if it does: only a
+/// whole run (named listings verify less), outside CI, once everything
+/// built, and not with `--no-cache`.
+fn reuse(cx: &Context, passes: Passes) -> Option<Reuse> {
+    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let executables = cx.executables.as_ref()?;
+    if passes == Passes::RunAll || in_ci || !cx.only.is_empty() {
+        return None;
+    }
+    let target = build::target_dir(cx.root);
+    let mut files: Vec<std::path::PathBuf> =
+        executables.values().flat_map(|(_, exes)| exes.iter().cloned()).collect();
+    files.extend(
+        cx.listings
+            .iter()
+            .filter_map(|l| l.bin.as_deref())
+            .map(|bin| target.join("debug").join(bin))
+            .filter(|exe| exe.is_file()),
+    );
+    let started = Instant::now();
+    let fingerprint = cache::fingerprint(cx.root, &files)
+        .inspect_err(|err| {
+            eprintln!("warning: every check runs: no fingerprint of the inputs: {err:#}");
+        })
+        .ok()?;
+    eprintln!(
+        "fingerprint of the inputs: {} ({:.1} s)",
+        fingerprint.short(),
+        started.elapsed().as_secs_f64()
+    );
+    Some(Reuse {
+        fingerprint,
+        executables: files.len(),
+        records: cache::Records::at(target.join("xtask-cache")),
+    })
+}
+
+/// Runs a check, or reuses its pass on the same inputs; records a pass.
+fn run_or_reuse(
+    cx: &Context,
+    name: &str,
+    check: impl FnOnce() -> Result<Report>,
+) -> Result<Report> {
+    let Some(reuse) = cx.reuse.as_ref().filter(|_| REUSABLE.contains(&name)) else {
+        return check();
+    };
+    if let Some(pass) = reuse.records.find(name, &reuse.fingerprint) {
+        let age = pass.age(cache::now());
+        return Ok(Report::Reused(pass.summary, age));
+    }
+    let report = check()?;
+    if let Report::Ran(summary, problems) = &report
+        && problems.is_empty()
+        && let Err(err) = reuse.records.record(name, &reuse.fingerprint, summary)
+    {
+        eprintln!("warning: the pass of `{name}` was not recorded: {err:#}");
+    }
+    Ok(report)
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {

@@ -10,6 +10,9 @@ pub enum Report {
     Ran(String, Problems),
     /// It did not run, and the summary line says why.
     Skipped(String),
+    /// It was not run again: it passed before on exactly these inputs
+    /// (`cache.rs`). The summary line it passed with, and how long ago.
+    Reused(String, String),
 }
 
 impl Report {
@@ -25,20 +28,28 @@ pub struct Outcome {
     pub problems: Problems,
     pub time: Duration,
     pub skipped: bool,
+    /// Not run again: an earlier pass on the same inputs was reused.
+    pub reused: bool,
 }
 
 impl Outcome {
     pub fn new(name: &'static str, report: anyhow::Result<Report>, time: Duration) -> Outcome {
-        let (summary, problems, skipped) = match report {
-            Ok(Report::Ran(summary, problems)) => (summary, problems, false),
-            Ok(Report::Skipped(summary)) => (summary, Problems::default(), true),
+        let (summary, problems, skipped, reused) = match report {
+            Ok(Report::Ran(summary, problems)) => (summary, problems, false, false),
+            Ok(Report::Skipped(summary)) => (summary, Problems::default(), true, false),
+            Ok(Report::Reused(summary, age)) => (
+                format!("not run again, passed {age} on the same inputs: {summary}"),
+                Problems::default(),
+                false,
+                true,
+            ),
             Err(err) => {
                 let mut problems = Problems::default();
                 problems.at(name, format!("{err:#}"));
-                ("could not run".to_string(), problems, false)
+                ("could not run".to_string(), problems, false, false)
             }
         };
-        Outcome { name, summary, problems, time, skipped }
+        Outcome { name, summary, problems, time, skipped, reused }
     }
 
     pub fn passed(&self) -> bool {
@@ -74,5 +85,19 @@ mod tests {
         );
         assert!(outcome.passed() && outcome.skipped);
         assert_eq!(outcome.line(), "browser   SKIPPED: no Chromium (0.0 s)");
+    }
+
+    #[test]
+    fn a_reused_pass_passes_and_says_it_was_not_run_again() {
+        let outcome = Outcome::new(
+            "pdf",
+            Ok(Report::Reused("506 pages".into(), "3 min ago".into())),
+            Duration::from_millis(10),
+        );
+        assert!(outcome.passed() && outcome.reused && !outcome.skipped);
+        assert_eq!(
+            outcome.line(),
+            "pdf       not run again, passed 3 min ago on the same inputs: 506 pages (0.0 s)"
+        );
     }
 }

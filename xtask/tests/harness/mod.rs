@@ -172,13 +172,31 @@ impl Outcome {
     }
 }
 
-/// Runs the real xtask binary on the book at `root`.
+/// Runs the real xtask binary on the book at `root`. A `test` runs every
+/// check (`--no-cache`): these tests are about what the checks find, and a
+/// fixture book is tested again, unchanged, each time they run.
 pub fn xtask(root: &Path, args: &[&str]) -> Outcome {
+    let mut args = args.to_vec();
+    if args.first() == Some(&"test") {
+        args.insert(1, "--no-cache");
+    }
+    run_xtask(root, &args)
+}
+
+/// Runs `xtask test` on the book at `root` as a contributor does: a pass on
+/// the same inputs as an earlier one is reused.
+pub fn xtask_test_reusing_passes(root: &Path) -> Outcome {
+    run_xtask(root, &["test"])
+}
+
+fn run_xtask(root: &Path, args: &[&str]) -> Outcome {
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("--root")
         .arg(root)
         .args(args)
         .env_remove("CARGO_TARGET_DIR")
+        // As in CI, passes would not be reused.
+        .env_remove("CI")
         .output()
         .expect("running xtask");
     let outcome = Outcome {
