@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::build::{build_workspace, compile_errors};
+use super::build::{Tests, build_workspace, compile_errors};
 use super::verify::run_listing;
 use crate::kinds::Verify;
 use crate::listings::{self, Listing};
@@ -31,7 +31,8 @@ pub fn bless(root: &Path, packages: &[String]) -> Result<()> {
     }
     relevant.into_result("listing declarations")?;
     let chosen = super::select(&listings, packages)?;
-    build_workspace(root, packages)?;
+    // Blessing runs binaries and compiles errors: no test executables.
+    build_workspace(root, packages, Tests::None)?;
     let failing: Vec<&Listing> =
         chosen.iter().filter(|l| l.kind.rules().verify == Verify::CompileError).collect();
     let compiled = compile_errors(root, &failing)?;

@@ -23,9 +23,34 @@ fn selection(only: &[String]) -> Vec<String> {
     }
 }
 
+/// The packages whose test executables are built: those selected (`only`,
+/// or every member of the workspace), less `without_tests`.
+fn tested_packages(root: &Path, only: &[String], without_tests: &[&str]) -> Result<Vec<String>> {
+    let selected = if only.is_empty() {
+        let metadata = cargo_metadata::MetadataCommand::new()
+            .manifest_path(root.join("Cargo.toml"))
+            .no_deps()
+            .exec()
+            .with_context(|| format!("reading the workspace at {}", root.display()))?;
+        metadata.workspace_packages().iter().map(|p| p.name.to_string()).collect()
+    } else {
+        only.to_vec()
+    };
+    Ok(selected.into_iter().filter(|p| !without_tests.contains(&p.as_str())).collect())
+}
+
+/// Which test executables `build_workspace` builds.
+pub enum Tests<'a> {
+    /// None (`bless` runs binaries only).
+    None,
+    /// Those of every selected package except these (the listings whose
+    /// kind runs no test; see `Verify::needs_test_executables`).
+    Except(&'a [&'a str]),
+}
+
 /// `cargo build` of every binary, and `cargo test --no-run` to learn where
 /// each package's test executables are.
-pub fn build_workspace(root: &Path, only: &[String]) -> Result<Executables> {
+pub fn build_workspace(root: &Path, only: &[String], tests: Tests) -> Result<Executables> {
     let selection = selection(only);
     let status = cargo(root)
         .args(["build", "--bins", "--quiet"])
@@ -35,6 +60,14 @@ pub fn build_workspace(root: &Path, only: &[String]) -> Result<Executables> {
     if !status.success() {
         bail!("`cargo build {}` failed (its errors are above)", selection.join(" "));
     }
+    let mut executables: Executables = HashMap::new();
+    let Tests::Except(without_tests) = tests else { return Ok(executables) };
+    let tested = tested_packages(root, only, without_tests)?;
+    if tested.is_empty() {
+        return Ok(executables);
+    }
+    let selection: Vec<String> =
+        tested.iter().flat_map(|p| ["-p".to_string(), p.clone()]).collect();
     let output = cargo(root)
         .args(["test", "--no-run", "--quiet", "--message-format=json-render-diagnostics"])
         .args(&selection)
@@ -44,7 +77,6 @@ pub fn build_workspace(root: &Path, only: &[String]) -> Result<Executables> {
     if !output.status.success() {
         bail!("`cargo test --no-run {}` failed (its errors are above)", selection.join(" "));
     }
-    let mut executables: Executables = HashMap::new();
     for message in cargo_metadata::Message::parse_stream(&output.stdout[..]) {
         if let Ok(cargo_metadata::Message::CompilerArtifact(artifact)) = message
             && let (Some(executable), true) = (artifact.executable, artifact.profile.test)
@@ -162,5 +194,17 @@ mod tests {
     fn named_packages_are_selected_one_by_one() {
         assert_eq!(selection(&[]), ["--workspace"]);
         assert_eq!(selection(&["a".into(), "b".into()]), ["-p", "a", "-p", "b"]);
+    }
+
+    #[test]
+    fn test_executables_are_built_only_where_a_test_runs() {
+        let root = crate::files::repository_root();
+        let tested = tested_packages(&root, &[], &["ch01-tasks", "xtask"]).unwrap();
+        assert!(tested.iter().any(|p| p == "book-playground"), "{tested:?}");
+        assert!(tested.iter().any(|p| p == "ch02-count-to"), "{tested:?}");
+        assert!(!tested.iter().any(|p| p == "ch01-tasks" || p == "xtask"), "{tested:?}");
+        let named = ["ch01-tasks".to_string(), "ch02-count-to".to_string()];
+        assert_eq!(tested_packages(&root, &named, &["ch01-tasks"]).unwrap(), ["ch02-count-to"]);
+        assert!(tested_packages(&root, &named[..1], &["ch01-tasks"]).unwrap().is_empty());
     }
 }

@@ -380,7 +380,13 @@ fn lint(cx: &mut Context, lint: lint::Lint) -> Result<Report> {
 /// Builds everything once: every binary and test executable.
 fn build(cx: &mut Context) -> Result<Report> {
     let mut problems = Problems::default();
-    match build::build_workspace(cx.root, cx.only) {
+    let without_tests: Vec<&str> = cx
+        .listings
+        .iter()
+        .filter(|l| !l.kind.rules().verify.needs_test_executables())
+        .map(|l| l.package.as_str())
+        .collect();
+    match build::build_workspace(cx.root, cx.only, build::Tests::Except(&without_tests)) {
         Ok(executables) => cx.executables = Some(executables),
         Err(err) => problems.at(
             "Cargo.toml",
@@ -392,8 +398,14 @@ fn build(cx: &mut Context) -> Result<Report> {
         Ok(compiled) => cx.compiled = compiled,
         Err(err) => problems.at("listings/", format!("{err:#}")),
     }
-    let what = if cx.only.is_empty() { "every crate and test" } else { "the named listings" };
-    Ok(Report::ran(format!("{what} built, does-not-compile listings compiled"), problems))
+    let tested =
+        cx.selected.iter().filter(|l| l.kind.rules().verify.needs_test_executables()).count();
+    let built = if cx.only.is_empty() {
+        format!("every crate built, with the tests of the tools and of {tested} listings")
+    } else {
+        format!("the named listings built, with the tests of {tested} of them")
+    };
+    Ok(Report::ran(format!("{built}; does-not-compile listings compiled"), problems))
 }
 
 /// Runs the `runs` and `panics` listings and compares their output: those
