@@ -15,14 +15,21 @@ pub fn repository_root() -> PathBuf {
 /// Every file below `dir`, sorted by path, never entering a `target/` (build
 /// output) or `node_modules/` folder. A missing `dir` has no files.
 pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    entries(dir).filter(|e| e.file_type().is_file()).map(walkdir::DirEntry::into_path).collect()
+}
+
+/// Every symbolic link below `dir`, sorted, by the same rules as [`walk`]
+/// (which leaves links out, and never follows one).
+pub fn symlinks(dir: &Path) -> Vec<PathBuf> {
+    entries(dir).filter(|e| e.path_is_symlink()).map(walkdir::DirEntry::into_path).collect()
+}
+
+fn entries(dir: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !(e.file_type().is_dir() && is_skipped(e.file_name())))
         .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(walkdir::DirEntry::into_path)
-        .collect()
 }
 
 fn is_skipped(name: &std::ffi::OsStr) -> bool {

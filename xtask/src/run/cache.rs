@@ -5,8 +5,9 @@
 //! The fingerprint is one SHA-256 over:
 //! - every file of the checkout, with its path (all of them, ignored or
 //!   not, except build output: `target/`, `node_modules/`, and at the top
-//!   `.git/`, `book/` and `.tools/`), and the browser tests' installed
-//!   packages as npm recorded them (`node_modules/.package-lock.json`);
+//!   `.git/`, `book/` and `.tools/`), every symbolic link and what it points
+//!   to, and the browser tests' installed packages as npm recorded them
+//!   (`node_modules/.package-lock.json`);
 //! - every executable the build made (the listings' binaries, every test
 //!   executable), and xtask's own;
 //! - the toolchain (`rustc -vV`, `cargo -V`), Chromium's and Node.js's
@@ -76,6 +77,21 @@ pub fn fingerprint(root: &Path, executables: &[PathBuf]) -> Result<Fingerprint> 
         let name = file.strip_prefix(root).unwrap_or(file);
         add_file(&mut hash, "file", name, file)?;
     }
+    // A link is an input too: where it points, and the file it points to.
+    for link in not_build_output(root, crate::files::symlinks(root)) {
+        let name = link.strip_prefix(root).unwrap_or(&link);
+        let target = fs::read_link(&link).with_context(|| format!("reading {}", link.display()))?;
+        add_text(&mut hash, "symlink", &format!("{} -> {}", name.display(), target.display()));
+        if link.is_file() {
+            add_file(&mut hash, "linked file", name, &link)?;
+        }
+        // Its files could change unseen: no fingerprint, so every check runs.
+        anyhow::ensure!(
+            !link.is_dir(),
+            "{} links to a folder, whose files the fingerprint does not read",
+            link.display()
+        );
+    }
     let mut executables = executables.to_vec();
     executables.sort();
     executables.dedup();
@@ -92,19 +108,24 @@ pub fn fingerprint(root: &Path, executables: &[PathBuf]) -> Result<Fingerprint> 
 
 /// The files of the checkout that are inputs, sorted.
 fn inputs(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = crate::files::walk(root)
-        .into_iter()
-        .filter(|path| {
-            let top = path.strip_prefix(root).ok().and_then(|p| p.components().next());
-            !top.is_some_and(|top| NOT_INPUTS_AT_TOP.iter().any(|n| top.as_os_str() == *n))
-        })
-        .collect();
+    let mut files = not_build_output(root, crate::files::walk(root));
     // What `npm ci` installed: its record of every package and version.
     let installed = root.join("tests/browser/node_modules/.package-lock.json");
     if installed.is_file() {
         files.push(installed);
     }
     files
+}
+
+/// `paths` less those in a folder of [`NOT_INPUTS_AT_TOP`].
+fn not_build_output(root: &Path, paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    paths
+        .into_iter()
+        .filter(|path| {
+            let top = path.strip_prefix(root).ok().and_then(|p| p.components().next());
+            !top.is_some_and(|top| NOT_INPUTS_AT_TOP.iter().any(|n| top.as_os_str() == *n))
+        })
+        .collect()
 }
 
 /// The tools and facts of the machine the checks depend on, as labelled
@@ -304,6 +325,27 @@ mod tests {
 
         fs::rename(root.join("src/new.md"), root.join("src/renamed.md")).unwrap();
         assert_ne!(fingerprint(root, &[]).unwrap(), added, "a renamed file");
+    }
+
+    #[test]
+    fn a_link_and_the_file_it_points_to_are_inputs() {
+        let dir = checkout();
+        let root = dir.path();
+        fs::write(root.join("outside.txt"), "one").unwrap();
+        let before = fingerprint(root, &[]).unwrap();
+        std::os::unix::fs::symlink("../outside.txt", root.join("src/linked.md")).unwrap();
+        let linked = fingerprint(root, &[]).unwrap();
+        assert_ne!(linked, before, "a new link");
+        fs::write(root.join("outside.txt"), "two").unwrap();
+        let edited = fingerprint(root, &[]).unwrap();
+        assert_ne!(edited, linked, "the linked file edited");
+        fs::remove_file(root.join("src/linked.md")).unwrap();
+        std::os::unix::fs::symlink("../Cargo.toml", root.join("src/linked.md")).unwrap();
+        assert_ne!(fingerprint(root, &[]).unwrap(), edited, "the link pointed elsewhere");
+
+        std::os::unix::fs::symlink("../src", root.join("src/folder")).unwrap();
+        let err = fingerprint(root, &[]).unwrap_err().to_string();
+        assert!(err.contains("links to a folder"), "{err}");
     }
 
     #[test]
