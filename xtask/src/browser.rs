@@ -41,7 +41,7 @@ pub fn run(root: &Path) -> Report {
         // A fixture book of xtask's own tests: it has no Run-button tests.
         return Report::Skipped("skipped: the book has no tests/browser".to_string());
     }
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let in_ci = crate::in_ci();
     let missing = match (find_chromium(), find_on_path("node"), find_on_path("npm")) {
         (None, ..) => Some("Chromium is not installed (apt-get install chromium)"),
         (_, None, _) | (_, _, None) => Some("Node.js is not installed"),
@@ -230,7 +230,7 @@ pub fn page_script(root: &Path) -> Report {
         return Report::Skipped("skipped: the book has no tests/page-script".to_string());
     }
     if find_on_path("node").is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if crate::in_ci() {
             return failed_at(
                 "tests/page-script",
                 "NOT RUN",

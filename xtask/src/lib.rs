@@ -24,3 +24,10 @@ pub mod serve;
 pub mod soak;
 pub mod timed;
 pub mod watch;
+
+/// Whether this runs in CI (`CI=true`, as GitHub Actions and .ci/run's
+/// callers set it): there a missing tool fails its check instead of
+/// skipping it, and no check reuses an earlier pass.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}

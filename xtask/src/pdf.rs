@@ -97,7 +97,7 @@ pub fn pdf(root: &Path, out: Option<PathBuf>) -> Result<()> {
 pub fn check(root: &Path, html_dir: &Path) -> Report {
     let mut problems = Problems::default();
     let Some(chromium) = browser::find_chromium() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if crate::in_ci() {
             problems.at("xtask/src/pdf.rs", format!("{MISSING_CHROMIUM}; CI must print the PDF"));
             return Report::ran("NOT RUN", problems);
         }

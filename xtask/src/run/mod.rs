@@ -246,9 +246,8 @@ pub fn test(root: &Path, only: &[String], passes: Passes) -> Result<()> {
 /// whole run (named listings verify less), outside CI, once everything
 /// built, and not with `--no-cache`.
 fn reuse(cx: &Context, passes: Passes) -> Option<Reuse> {
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let executables = cx.executables.as_ref()?;
-    if passes == Passes::RunAll || in_ci || !cx.only.is_empty() {
+    if passes == Passes::RunAll || crate::in_ci() || !cx.only.is_empty() {
         return None;
     }
     let target = build::target_dir(cx.root);

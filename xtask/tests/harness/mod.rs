@@ -180,25 +180,26 @@ pub fn xtask(root: &Path, args: &[&str]) -> Outcome {
     if args.first() == Some(&"test") {
         args.insert(1, "--no-cache");
     }
-    run_xtask(root, &args)
+    outcome_of(xtask_command(root, &args), &args)
 }
 
 /// Runs `xtask test` on the book at `root` as a contributor does: a pass on
-/// the same inputs as an earlier one is reused.
+/// the same inputs as an earlier one is reused. `CI` is removed, since it
+/// turns reuse off, for when these tests themselves run in CI.
 pub fn xtask_test_reusing_passes(root: &Path) -> Outcome {
-    run_xtask(root, &["test"])
+    let mut command = xtask_command(root, &["test"]);
+    command.env_remove("CI");
+    outcome_of(command, &["test"])
 }
 
-fn run_xtask(root: &Path, args: &[&str]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .env_remove("CARGO_TARGET_DIR")
-        // As in CI, passes would not be reused.
-        .env_remove("CI")
-        .output()
-        .expect("running xtask");
+fn xtask_command(root: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command.arg("--root").arg(root).args(args).env_remove("CARGO_TARGET_DIR");
+    command
+}
+
+fn outcome_of(mut command: Command, args: &[&str]) -> Outcome {
+    let output = command.output().expect("running xtask");
     let outcome = Outcome {
         success: output.status.success(),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
